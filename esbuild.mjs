@@ -1,0 +1,62 @@
+// Builds the extension (node, `vscode` external), the CLI (node) and the webviews (browser).
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [];
+if (existsSync('src/extension/extension.ts')) {
+  builds.push({
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    external: ['vscode', 'pg-native'],
+  });
+}
+builds.push({
+  ...common,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['pg-native'],
+  banner: { js: '#!/usr/bin/env node' },
+});
+const webviews = existsSync('webview')
+  ? readdirSync('webview').filter((f) => /^[a-z][A-Za-z]*\.ts$/.test(f) && !f.endsWith('.test.ts') && f !== 'protocol.ts')
+  : [];
+const webviewEntries = Object.fromEntries(
+  webviews.filter((f) => /Main\.ts$/.test(f)).map((f) => [f.replace(/\.ts$/, ''), `webview/${f}`]),
+);
+if (Object.keys(webviewEntries).length > 0) {
+  builds.push({
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+  });
+}
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  const ctxs = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(ctxs.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

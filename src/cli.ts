@@ -1,0 +1,45 @@
+/**
+ * pgflex: the headless entry point over core + direct (+ azure), for scripts and CI.
+ * Progress goes to stderr; with --json the last line of stdout is the result.
+ */
+import { UsageError } from './cli/args';
+import { EXIT } from './cli/exitCodes';
+import { runDirect } from './cli/direct';
+import { runAzure } from './cli/azure';
+
+const USAGE = `Usage:
+  pgflex migrate --source <url> --target <url> --database <db> [--database <db>...]
+      [--name <name>] [--mode offline|online] [--option migrate|validate|validate-and-migrate]
+      [--overwrite] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
+  pgflex status|cancel|cutover --target <url> --name <name> [--json]
+  pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
+      [--name <migration>] [--arm-endpoint <https-url>] [--json]
+
+Passwords: in the URL, or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD. They are never printed.
+Exit codes: 0 Succeeded, 1 Failed or ValidationFailed, 2 usage error, 3 Canceled, 4 waiting for cutover.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command ? EXIT.succeeded : EXIT.usage;
+    }
+    if (command === 'azure') return await runAzure(rest);
+    if (['migrate', 'status', 'cancel', 'cutover', 'list'].includes(command)) return await runDirect(command, rest);
+    throw new UsageError(`Unknown command "${command}".`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pgflex: ${e.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`pgflex: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

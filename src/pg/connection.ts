@@ -1,0 +1,246 @@
+import pg from 'pg';
+import type { ConnectionOptions } from 'node:tls';
+
+export type PgSslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+/** How to reach one PostgreSQL server. The password is held here only in memory. */
+export interface ConnInfo {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  sslMode: PgSslMode;
+  /** PEM of a CA to trust for verify-ca / verify-full (defaults to Node's store). */
+  sslRootCert?: string;
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+  /** A label for messages, e.g. "source" or "target". */
+  role?: string;
+}
+
+const SSL_MODES: readonly PgSslMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+export class ConnInfoError extends Error {}
+
+/**
+ * Parse `postgres://user:pass@host:port/db?sslmode=...` (or `postgresql://`). The password
+ * may instead come from `fallbackPassword` (an environment variable, SecretStorage).
+ */
+export function parseConnUrl(url: string, fallbackPassword?: string, role?: string): ConnInfo {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new ConnInfoError(`The ${role ?? 'server'} connection string is not a URL; write it as postgres://user@host:5432/database.`);
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new ConnInfoError(`The ${role ?? 'server'} connection string must start with postgres:// (it starts with ${u.protocol}//).`);
+  }
+  const sslMode = (u.searchParams.get('sslmode') ?? 'prefer') as PgSslMode;
+  if (!SSL_MODES.includes(sslMode)) {
+    throw new ConnInfoError(`sslmode=${sslMode} in the ${role ?? 'server'} connection string is not one of ${SSL_MODES.join(', ')}.`);
+  }
+  const port = u.port ? Number(u.port) : 5432;
+  return {
+    host: decodeURIComponent(u.hostname) || 'localhost',
+    port,
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: u.password ? decodeURIComponent(u.password) : fallbackPassword,
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+    sslMode,
+    role,
+  };
+}
+
+/** A URL without the password, safe for logs, argv and messages. */
+export function redactedUrl(c: ConnInfo, database = c.database): string {
+  const user = encodeURIComponent(c.user);
+  const host = c.host.includes(':') ? `[${c.host}]` : c.host;
+  return `postgres://${user}@${host}:${c.port}/${encodeURIComponent(database)}?sslmode=${c.sslMode}`;
+}
+
+/** Human label: `source (host:port)`. */
+export function describeServer(c: ConnInfo): string {
+  return `${c.role ? `${c.role} ` : ''}server ${c.host}:${c.port}`;
+}
+
+export function withDatabase(c: ConnInfo, database: string): ConnInfo {
+  return { ...c, database };
+}
+
+function sslConfig(c: ConnInfo): boolean | ConnectionOptions {
+  switch (c.sslMode) {
+    case 'disable':
+      return false;
+    case 'prefer':
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+      return {
+        rejectUnauthorized: true,
+        ca: c.sslRootCert,
+        // verify-ca checks the chain but not the host name.
+        checkServerIdentity: () => undefined,
+      };
+    case 'verify-full':
+      return { rejectUnauthorized: true, ca: c.sslRootCert, servername: c.host };
+  }
+}
+
+export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = sslConfig(c)): pg.ClientConfig {
+  return {
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    password: c.password ?? '',
+    database: c.database,
+    ssl,
+    connectionTimeoutMillis: c.connectTimeoutMs ?? 10_000,
+    statement_timeout: c.statementTimeoutMs,
+    application_name: c.applicationName ?? 'pgflex',
+    keepAlive: true,
+  };
+}
+
+/**
+ * Open a client. `prefer` tries TLS first and falls back to plain, as libpq does.
+ * Errors come out as `PgConnectError` with a sentence a person can act on.
+ */
+export async function connect(c: ConnInfo): Promise<pg.Client> {
+  const attempt = async (ssl: boolean | ConnectionOptions): Promise<pg.Client> => {
+    const client = new pg.Client(clientConfig(c, ssl));
+    // An idle client whose server goes away emits 'error'; without a listener Node crashes.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+  };
+  try {
+    if (c.sslMode === 'prefer') {
+      try {
+        return await attempt({ rejectUnauthorized: false });
+      } catch (e) {
+        if (!isSslUnsupported(e)) throw e;
+        return await attempt(false);
+      }
+    }
+    return await attempt(sslConfig(c));
+  } catch (e) {
+    throw explainPgError(e, c);
+  }
+}
+
+function isSslUnsupported(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  return /does not support SSL/i.test(msg);
+}
+
+export type PgErrorKind =
+  | 'auth'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls-required'
+  | 'tls-unsupported'
+  | 'tls-verify'
+  | 'database-missing'
+  | 'permission'
+  | 'too-many-connections'
+  | 'no-pg-hba'
+  | 'canceled'
+  | 'other';
+
+export class PgConnectError extends Error {
+  constructor(
+    message: string,
+    readonly kind: PgErrorKind,
+    readonly server: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'PgConnectError';
+  }
+}
+
+/** Turn a pg/network error into one sentence naming the server and what to do. */
+export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
+  if (e instanceof PgConnectError) return e;
+  const err = e as { code?: string; message?: string };
+  const code = err?.code;
+  const raw = scrub(String(err?.message ?? e), c.password);
+  const where = describeServer(c);
+  const mk = (kind: PgErrorKind, msg: string) => new PgConnectError(msg, kind, `${c.host}:${c.port}`, code);
+  if (code === '28P01' || /password authentication failed/i.test(raw)) {
+    return mk('auth', `The ${where} rejected the password for user "${c.user}". Check the user name and password and try again.`);
+  }
+  if (code === '28000' && /no pg_hba\.conf entry/i.test(raw)) {
+    if (/no encryption|SSL off/i.test(raw)) {
+      return mk('tls-required', `The ${where} requires TLS for user "${c.user}". Set the SSL mode to require (or verify-full) and try again.`);
+    }
+    return mk('no-pg-hba', `The ${where} does not allow connections from this machine for user "${c.user}" (pg_hba.conf / firewall). Allow this client's address on the server, then try again.`);
+  }
+  if (code === '3D000') {
+    return mk('database-missing', `The database "${c.database}" does not exist on the ${where}. Check its name or create it first.`);
+  }
+  if (code === '42501' || /permission denied/i.test(raw)) {
+    return mk('permission', `User "${c.user}" lacks a permission on the ${where}: ${raw}. Grant it, or connect as an administrator.`);
+  }
+  if (code === '53300') {
+    return mk('too-many-connections', `The ${where} has no free connections (max_connections reached). Close other sessions or raise max_connections, then try again.`);
+  }
+  if (code === 'ECONNREFUSED') {
+    return mk('unreachable', `Nothing is listening on the ${where}. Check the host and port, and that PostgreSQL is running.`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return mk('unreachable', `The host name "${c.host}" of the ${role(c)} cannot be resolved. Check the spelling of the host.`);
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || /timeout/i.test(raw)) {
+    return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? 10_000) / 1000} s. Check the host, the port and any firewall between here and the server.`);
+  }
+  if (/does not support SSL/i.test(raw)) {
+    return mk('tls-unsupported', `The ${where} does not accept TLS connections, but SSL mode "${c.sslMode}" requires it. Enable SSL on the server or choose SSL mode prefer or disable.`);
+  }
+  if (/self[- ]signed|unable to verify|certificate|altnames|Hostname\/IP does not match/i.test(raw)) {
+    return mk('tls-verify', `The ${where}'s TLS certificate could not be verified (${raw}). Provide the server's CA certificate, or use SSL mode require to encrypt without verifying.`);
+  }
+  if (code === '57014') {
+    return mk('canceled', `A statement on the ${where} was canceled (statement timeout or cancel request).`);
+  }
+  if (code === '57P01' || /terminating connection/i.test(raw)) {
+    return mk('other', `The ${where} closed the connection (${raw}). Check that the server is running, then retry.`);
+  }
+  return mk('other', `The ${where} reported: ${raw}`);
+}
+
+function role(c: ConnInfo): string {
+  return c.role ? `${c.role} server` : 'server';
+}
+
+/** Remove a password from a message, in case a driver echoes it. */
+export function scrub(message: string, password?: string): string {
+  if (!password) return message;
+  return message.split(password).join('***');
+}
+
+/** Run one function with a short-lived client. */
+export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(c);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Environment for libpq tools (pg_dump, psql): the password travels here, never in argv. */
+export function libpqEnv(c: ConnInfo, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGDATABASE: c.database, PGSSLMODE: c.sslMode, PGAPPNAME: c.applicationName ?? 'pgflex', PGCONNECT_TIMEOUT: String(Math.ceil((c.connectTimeoutMs ?? 10_000) / 1000)) };
+  if (c.password !== undefined) env.PGPASSWORD = c.password;
+  else delete env.PGPASSWORD;
+  return env;
+}

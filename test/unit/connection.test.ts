@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { explainPgError, libpqEnv, parseConnUrl, redactedUrl } from '../../src/pg/connection';
+
+describe('connection strings', () => {
+  it('parses a URL with password, port, database and sslmode', () => {
+    const c = parseConnUrl('postgres://alice:s%40cret@db.example.com:6432/sales?sslmode=require');
+    assert.deepEqual([c.user, c.password, c.host, c.port, c.database, c.sslMode], ['alice', 's@cret', 'db.example.com', 6432, 'sales', 'require']);
+  });
+  it('takes the password from the fallback when the URL has none', () => {
+    assert.equal(parseConnUrl('postgres://bob@h/db', 'fromenv').password, 'fromenv');
+  });
+  it('refuses an unknown sslmode with the allowed values', () => {
+    assert.throws(() => parseConnUrl('postgres://h/db?sslmode=maybe', undefined, 'source'), /sslmode=maybe in the source connection string is not one of disable, prefer/);
+  });
+  it('never puts the password in a redacted URL', () => {
+    const c = parseConnUrl('postgres://alice:topsecret@h:5432/db');
+    assert.doesNotMatch(redactedUrl(c), /topsecret/);
+  });
+  it('passes the password to libpq tools through the environment', () => {
+    const env = libpqEnv(parseConnUrl('postgres://alice:pw1@h:5/db'), {});
+    assert.equal(env.PGPASSWORD, 'pw1');
+    assert.equal(env.PGPORT, '5');
+  });
+  it('scrubs a password echoed in a driver message', () => {
+    const c = parseConnUrl('postgres://alice:hunter2@h:5432/db', undefined, 'source');
+    const e = explainPgError(new Error('weird failure mentioning hunter2'), c);
+    assert.doesNotMatch(e.message, /hunter2/);
+    assert.match(e.message, /source server h:5432/);
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { migrationContextValue, migrationDescription, migrationTooltip, newestFirst, stateLook } from '../../../src/extension/model/migrationPresentation';
+import { migration, waitingOnline } from './fakes';
+
+describe('extension migration presentation', () => {
+  it('encodes provider, mode and state in the contextValue the menus match', () => {
+    assert.equal(migrationContextValue(waitingOnline('m', { orders: 1 })), 'migration.direct.online.waitingForCutover');
+    assert.equal(migrationContextValue(migration('m')), 'migration.direct.offline.inProgress');
+    assert.equal(migrationContextValue(migration('m', { state: 'Failed', provider: 'azure' })), 'migration.azure.offline.failed');
+    assert.equal(migrationContextValue(migration('m', { state: 'ValidationFailed' })), 'migration.direct.offline.validationFailed');
+    assert.equal(migrationContextValue(migration('m', { state: 'WaitingForUserAction', substate: 'WaitingForTargetDBOverwriteConfirmation' })), 'migration.direct.offline.waitingForUser');
+  });
+
+  it('picks a theme icon and colour per state', () => {
+    assert.deepEqual(stateLook(migration('m', { state: 'Succeeded' })), { icon: 'pass', color: 'testing.iconPassed', label: 'Succeeded' });
+    assert.equal(stateLook(migration('m')).icon, 'sync~spin');
+    assert.equal(stateLook(migration('m', { state: 'SomethingNew' })).icon, 'question');
+  });
+
+  it('describes state, mode, databases and duration', () => {
+    const m = migration('m', { state: 'Succeeded', dbsToMigrate: ['a', 'b', 'c', 'd'], startedOn: '2026-01-01T10:00:00Z', endedOn: '2026-01-01T10:03:12Z' });
+    assert.equal(migrationDescription(m, Date.parse('2026-02-01T00:00:00Z')), 'Succeeded · Offline · a, b, c +1 · 3m 12s');
+    const running = migration('r', { startedOn: '2026-01-01T10:00:00Z' });
+    assert.match(migrationDescription(running, Date.parse('2026-01-01T10:00:42Z')), /42s$/);
+  });
+
+  it('puts a per-database table in the tooltip, escaping names', () => {
+    const t = migrationTooltip(waitingOnline('my_mig', { orders: 18, 'bil*ling': 90 }), Date.parse('2026-01-01T10:05:00Z'));
+    assert.match(t, /\| orders \| WaitingForCutoverTrigger \|  \| 18 s \|/);
+    assert.match(t, /bil\\\*ling/);
+    assert.match(t, /my\\_mig/);
+  });
+
+  it('sorts newest first', () => {
+    const list = [migration('a', { startedOn: '2026-01-01T00:00:00Z' }), migration('b', { startedOn: '2026-03-01T00:00:00Z' }), migration('c')];
+    assert.deepEqual(list.sort(newestFirst).map((m) => m.name), ['b', 'a', 'c']);
+  });
+});

@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import { qualified } from '../../core/format';
+import type { Verification } from '../../core/model';
+import { connect } from '../../pg/connection';
+import { beat, readHeartbeat } from './heartbeat';
+import { nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
+
+export interface CutoverResult {
+  database: string;
+  cutoverSeconds: number;
+  sequencesSet: number;
+  verification: Verification;
+  /** What could not be removed (named, with the reason); empty when everything went. */
+  problems: string[];
+}
+
+export class CutoverError extends Error {}
+
+/**
+ * Cut one database over, once the user has stopped writing to the source: a marker beat is
+ * committed on the source after everything the user wrote, and the target has applied all of
+ * it once that beat arrives (changes apply in commit order). Then sequences take the source's
+ * values, row counts are compared, and the subscription, slot, publication and heartbeat go.
+ * A count mismatch stops before anything is removed, so the user can look, retry or cancel.
+ */
+export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; onWaiting?: (pendingSeconds: number) => void } = {}): Promise<CutoverResult> {
+  const started = Date.now();
+  const name = nameOf(db);
+  const source = await connect(sourceConn(db));
+  let target: pg.Client | undefined;
+  try {
+    target = await connect(targetConn(db));
+    const marker = await beat(source, name);
+    const until = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
+    for (;;) {
+      const applied = await readHeartbeat(target, name, 'target');
+      if (applied && applied.seq >= marker.seq) break;
+      if (Date.now() > until) {
+        const w = await target.query('SELECT pid FROM pg_stat_subscription WHERE subname = $1 AND relid IS NULL', [name]);
+        const why = w.rows[0]?.pid ? 'it is still applying the backlog' : "its subscription's apply worker is not running (see the target server's log)";
+        throw new CutoverError(`Cutover of "${db.database}" timed out: the target has not applied every change yet, ${why}. Nothing was removed; retry the cutover or cancel the migration.`);
+      }
+      opts.onWaiting?.((Date.now() - marker.at) / 1000);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const sequencesSet = await syncSequences(source, target);
+    const verification = await compareRowCounts(source, target);
+    if (verification.state === 'Failed') {
+      const list = verification.mismatches.map((m) => `${m.table} (source ${m.source}, target ${m.target})`).join(', ');
+      throw new CutoverError(`Cutover of "${db.database}" stopped: row counts differ for ${list}. Replication is still running; check for writes to the source, then retry the cutover or cancel.`);
+    }
+    await source.end().catch(() => undefined);
+    await target.end().catch(() => undefined);
+    const removal = await removeReplication(db);
+    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, problems: removal.problems };
+  } finally {
+    await source.end().catch(() => undefined);
+    await target?.end().catch(() => undefined);
+  }
+}
+
+/** Every sequence on the target takes the source's value (logical replication does not carry them). */
+export async function syncSequences(source: pg.Client, target: pg.Client): Promise<number> {
+  const r = await source.query(
+    `SELECT schemaname, sequencename, last_value, start_value FROM pg_sequences WHERE schemaname <> 'pgflex'`);
+  let n = 0;
+  for (const row of r.rows as { schemaname: string; sequencename: string; last_value: string | null; start_value: string }[]) {
+    const seq = qualified(row.schemaname, row.sequencename);
+    const called = row.last_value !== null;
+    try {
+      await target.query('SELECT setval($1::regclass, $2, $3)', [seq, called ? row.last_value : row.start_value, called]);
+      n++;
+    } catch (e) {
+      throw new CutoverError(`Setting the sequence ${seq} on the target failed: ${e instanceof Error ? e.message : String(e)}.`);
+    }
+  }
+  return n;
+}
+
+/** Row counts of every table with data (leaf tables), source against target. */
+export async function compareRowCounts(source: pg.Client, target: pg.Client): Promise<Verification> {
+  const list = await source.query(
+    `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgflex') AND n.nspname NOT LIKE 'pg\\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+     ORDER BY 1, 2`);
+  const mismatches: Verification['mismatches'] = [];
+  for (const row of list.rows as { nspname: string; relname: string }[]) {
+    const t = qualified(row.nspname, row.relname);
+    const sql = `SELECT count(*)::bigint AS n FROM ONLY ${t}`;
+    const [s, d] = await Promise.all([source.query(sql), target.query(sql).catch(() => ({ rows: [{ n: 'missing' }] }))]);
+    if (String(s.rows[0].n) !== String(d.rows[0].n)) mismatches.push({ table: t, source: String(s.rows[0].n), target: String(d.rows[0].n) });
+  }
+  return { mode: 'counts', state: mismatches.length ? 'Failed' : 'Succeeded', tablesChecked: list.rows.length, mismatches };
+}

@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
+import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
+import { replicationName } from './names';
+import { createPublication, dropPublication, serverMajor, type PublicationInfo } from './publication';
+import { SnapshotSlot } from './snapshotSlot';
+import { binaryTransferSafe, createSubscription, dropSubscription } from './subscription';
+
+/** One database of one online migration: where its replication objects live. */
+export interface OnlineDb {
+  migration: string;
+  database: string;
+  /** Source server; the database is replaced by `database`. */
+  source: ConnInfo;
+  /** Target server; the database is replaced by `database`. */
+  target: ConnInfo;
+}
+
+export function nameOf(db: OnlineDb): string {
+  return replicationName(db.migration, db.database);
+}
+
+export function sourceConn(db: OnlineDb): ConnInfo {
+  return withDatabase({ ...db.source, role: db.source.role ?? 'source', applicationName: `pgflex:${db.migration}` }, db.database);
+}
+
+export function targetConn(db: OnlineDb): ConnInfo {
+  return withDatabase({ ...db.target, role: db.target.role ?? 'target', applicationName: `pgflex:${db.migration}` }, db.database);
+}
+
+export interface PreparedSource {
+  name: string;
+  sourceMajor: number;
+  publication: PublicationInfo;
+  /** Keep open until every copy worker has imported `slot.snapshotName`. */
+  slot: SnapshotSlot;
+}
+
+/**
+ * Source side, before the initial copy: heartbeat row, publication, then the slot and its
+ * exported snapshot. The publication must exist before the slot: pgoutput looks it up as of
+ * each decoded change, and would fail on changes older than the publication.
+ */
+export async function prepareSource(db: OnlineDb): Promise<PreparedSource> {
+  const name = nameOf(db);
+  const client = await connect(sourceConn(db));
+  try {
+    const sourceMajor = await serverMajor(client);
+    const totals = await tupleTotals(client);
+    await createSourceHeartbeat(client, name, db.migration, db.database, totals.inserts + totals.updates + totals.deletes);
+    const publication = await createPublication(client, name);
+    const slot = await SnapshotSlot.create(sourceConn(db), name);
+    return { name, sourceMajor, publication, slot };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Target side, after the copy and the indexes: the target's counter baseline, then the
+ * subscription that streams from the slot. Returns the subscription's options (for logs).
+ */
+export async function startSubscription(db: OnlineDb, sourceMajor: number): Promise<string[]> {
+  const name = nameOf(db);
+  const binarySafe = await withClientOf(sourceConn(db), binaryTransferSafe);
+  const target = await connect(targetConn(db));
+  try {
+    await createTargetHeartbeat(target, name, db.migration, db.database, await tupleTotals(target));
+    return await createSubscription(target, sourceConn(db), { name, publication: name, sourceMajor, binarySafe });
+  } finally {
+    await target.end().catch(() => undefined);
+  }
+}
+
+async function withClientOf<T>(c: ConnInfo, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(c);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Drop a slot, ending the walsender that holds it (the subscription may be gone from elsewhere). */
+export async function dropSlot(source: pg.Client, name: string, deadlineMs = 15_000): Promise<boolean> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const r = await source.query('SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1', [name]);
+    if (r.rowCount === 0) return false;
+    const pid = r.rows[0].active_pid as number | null;
+    if (pid !== null) await source.query('SELECT pg_terminate_backend($1)', [pid]);
+    try {
+      await source.query('SELECT pg_drop_replication_slot($1)', [name]);
+      return true;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      // 55006: still active (the walsender is exiting); 42704: someone else dropped it.
+      if (code === '42704') return false;
+      if (code !== '55006' || Date.now() > until) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+export interface RemovalReport {
+  removed: string[];
+  /** Sentences naming what could not be removed and why; empty when everything went. */
+  problems: string[];
+}
+
+/**
+ * Remove every replication object of one database, target first (the subscription, detached
+ * from its slot so a source that is down cannot block it), then the slot, the publication and
+ * the heartbeat rows. Each step runs even when an earlier one failed; what remains is named.
+ */
+export async function removeReplication(db: OnlineDb): Promise<RemovalReport> {
+  const name = nameOf(db);
+  const out: RemovalReport = { removed: [], problems: [] };
+  const step = async (what: string, c: ConnInfo, fn: (client: pg.Client) => Promise<boolean | void>) => {
+    try {
+      const done = await withClientOf(c, fn);
+      if (done !== false) out.removed.push(what);
+    } catch (e) {
+      const code = (e as { code?: string; kind?: string }).kind;
+      if (code === 'database-missing') return;
+      out.problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  await step(`subscription ${name} on the target`, targetConn(db), (t) => dropSubscription(t, name));
+  await step(`heartbeat of ${name} on the target`, targetConn(db), (t) => dropHeartbeat(t, name, 'target'));
+  await step(`replication slot ${name} on the source`, sourceConn(db), (s) => dropSlot(s, name));
+  await step(`publication ${name} on the source`, sourceConn(db), async (s) => {
+    const r = await s.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
+    await dropPublication(s, name);
+    return (r.rowCount ?? 0) > 0;
+  });
+  await step(`heartbeat of ${name} on the source`, sourceConn(db), (s) => dropHeartbeat(s, name, 'source'));
+  return out;
+}

@@ -1,9 +1,17 @@
-import type { ConnInfo } from '../pg/connection';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { MigrationMode, ValidationDetails } from '../core/model';
+import { runRules } from '../core/rules';
+import type { AzureTargetFacts, DatabaseFacts, PgDumpFacts, Probe, ServerFacts, ValidationFacts, ValidationOptions } from '../core/rules/facts';
+import { isUserDatabase } from '../pg/factsDatabases';
+import { explainPgError, PgConnectError, withClient, withDatabase, type ConnInfo } from '../pg/connection';
+import { readDatabaseFacts, readServerFacts } from '../pg/facts';
+
+const run = promisify(execFile);
 
 /**
  * Seam between the direct engine and the validation rules: gathers facts from both servers
- * and runs every rule. The validation work replaces this placeholder body.
+ * (concurrently: one connection per server, then one per chosen database) and runs every rule.
  */
 export interface DirectValidationInput {
   source: ConnInfo;
@@ -11,19 +19,97 @@ export interface DirectValidationInput {
   databases: string[];
   mode: MigrationMode;
   overwrite: boolean;
-  /** Path of the pg_dump the engine will use (checked against the source's major version). */
+  /** Path of the pg_dump the engine will use (checked against the source's major version). Default `pg_dump` on PATH. */
   pgDumpPath?: string;
+  /** Skip the pg_dump check (the Azure flow does not run pg_dump here). Default true. */
+  checkPgDump?: boolean;
   /** Facts about an Azure target read from ARM (SKU, storage, azure.extensions), when known. */
-  azureTarget?: { skuTier?: string; vCores?: number; storageMb?: number; allowlistedExtensions?: string[]; sharedPreloadLibraries?: string[] };
+  azureTarget?: AzureTargetFacts;
+  /** Thresholds (skew). */
+  options?: ValidationOptions;
+}
+
+async function probe<T>(fn: () => Promise<T>, conn: ConnInfo): Promise<Probe<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    const err = e instanceof PgConnectError ? e : explainPgError(e, conn);
+    return { ok: false, error: err.message, kind: err.kind };
+  }
+}
+
+/** `pg_dump --version` → `pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`. */
+export function parsePgDumpVersion(out: string): { version: string; major: number } | undefined {
+  const m = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(out) ?? /\b(\d+)\.(\d+)/.exec(out);
+  if (!m) return undefined;
+  const first = Number(m[1]);
+  // Before 10 the major version had two parts (9.6).
+  const major = first >= 10 ? first : first + Number(m[2] ?? 0) / 10;
+  return { version: m[0].replace(/^\(PostgreSQL\)\s+/, ''), major };
+}
+
+export async function probePgDump(path = 'pg_dump'): Promise<Probe<PgDumpFacts>> {
+  try {
+    const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
+    const v = parsePgDumpVersion(stdout);
+    if (!v) return { ok: false, error: `"${path} --version" printed "${stdout.trim()}", which names no PostgreSQL version.` };
+    return { ok: true, value: { path, ...v } };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return {
+      ok: false,
+      error: code === 'ENOENT' ? `pg_dump was not found (${path}); the direct engine needs it for the schema.` : `"${path} --version" failed: ${(e as Error).message}`,
+    };
+  }
+}
+
+/** Read every fact the rules need. Exported for the Azure flow, which adds `azureTarget`. */
+export async function gatherFacts(input: DirectValidationInput): Promise<ValidationFacts> {
+  const startedAt = new Date().toISOString();
+  const source: ConnInfo = { ...input.source, role: input.source.role ?? 'source', applicationName: 'pgflex-validate' };
+  const target: ConnInfo = { ...input.target, role: input.target.role ?? 'target', applicationName: 'pgflex-validate' };
+  const databases = [...new Set(input.databases)];
+  const sourceFacts = probe(() => withClient(source, (c) => readServerFacts(c)), source);
+  const [src, tgt, pgDump] = await Promise.all([
+    sourceFacts,
+    probe(() => withClient(target, (c) => readServerFacts(c)), target),
+    input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.pgDumpPath),
+  ]);
+  const sourceDatabases: Record<string, Probe<DatabaseFacts>> = {};
+  if (src.ok) {
+    await Promise.all(
+      databases.map(async (name) => {
+        const info = src.value.databases.find((d) => d.name === name);
+        // Missing, template or internal databases fail SchemaValidation without being opened.
+        if (!info || !isUserDatabase(info, true)) return;
+        if (!info.canConnect) {
+          sourceDatabases[name] = { ok: false, error: `user "${src.value.user.name}" may not connect to database ${name} on the source.`, kind: 'permission' };
+          return;
+        }
+        const conn = withDatabase(source, name);
+        sourceDatabases[name] = await probe(() => withClient(conn, (c) => readDatabaseFacts(c, src.value.versionNum)), conn);
+      }),
+    );
+  }
+  const facts: ValidationFacts = {
+    mode: input.mode,
+    overwrite: input.overwrite,
+    databases: input.databases,
+    source: src as Probe<ServerFacts>,
+    target: tgt,
+    sourceDatabases,
+    sourceEndpoint: { host: source.host, port: source.port, user: source.user, sslMode: source.sslMode },
+    targetEndpoint: { host: target.host, port: target.port, user: target.user, sslMode: target.sslMode },
+    startedAt,
+    endedAt: startedAt,
+  };
+  if (pgDump) facts.pgDump = pgDump;
+  if (input.azureTarget) facts.azureTarget = input.azureTarget;
+  if (input.options) facts.options = input.options;
+  return facts;
 }
 
 export async function validateDirect(input: DirectValidationInput): Promise<ValidationDetails> {
-  const now = new Date().toISOString();
-  return {
-    status: 'Succeeded',
-    validationStartTimeInUtc: now,
-    validationEndTimeInUtc: now,
-    serverLevelValidationDetails: [],
-    dbLevelValidationDetails: input.databases.map((d) => ({ databaseName: d, startedOn: now, endedOn: now, summary: [] })),
-  };
+  const facts = await gatherFacts(input);
+  return runRules({ ...facts, endedAt: new Date().toISOString() });
 }

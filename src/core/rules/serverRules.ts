@@ -1,0 +1,323 @@
+/** Server-level rules: connectivity, versions, replication settings, privileges, roles. */
+import { quoteIdent, quoteLiteral } from '../format';
+import type { ValidationMessage, ValidationSummaryItem } from '../model';
+import { MAX_DATABASES } from '../names';
+import { CODE, MIN_SOURCE_MAJOR, BUILTIN_ROLE_PREFIXES, RULE } from './catalog';
+import type { ServerFacts, ValidationFacts } from './facts';
+import { fail, item, listSome, majorOf, notChecked, ok, plural, versionLabel, warn } from './item';
+import { isAzureSingleServer, isMemberOf, readDatabases, serverLabel, settingNumber, unreadDatabases } from './servers';
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i;
+
+export function connectivityRule(f: ValidationFacts): ValidationSummaryItem {
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  let code: number | undefined;
+  for (const side of ['source', 'target'] as const) {
+    const probe = side === 'source' ? f.source : f.target;
+    const ep = side === 'source' ? f.sourceEndpoint : f.targetEndpoint;
+    const label = serverLabel(side, ep);
+    if (!probe.ok) {
+      messages.push(fail(probe.error));
+      const kind = probe.kind ?? '';
+      const c = kind === 'auth' ? CODE.auth : kind.startsWith('tls') ? CODE.ssl : CODE.unreachable;
+      code ??= c;
+      actions.push(
+        kind === 'auth'
+          ? `Check the user name and password for the ${label}.`
+          : kind.startsWith('tls')
+            ? `Match the SSL mode to what the ${label} offers (prefer or require work with every server that has TLS).`
+            : `Make sure the ${label} is running and reachable from this machine (host, port, firewall, pg_hba.conf).`,
+      );
+      continue;
+    }
+    const tls = probe.value.tls;
+    const text = `Connected to the ${label} as "${probe.value.user.name}" ${tls ? 'over TLS' : 'without TLS'}.`;
+    // Plain text is what the user asked for with sslmode=disable, and harmless on loopback.
+    if (!tls && ep && ep.sslMode !== 'disable' && !LOOPBACK.test(ep.host)) {
+      messages.push(warn(`${text} Passwords and data cross the network unencrypted.`));
+      actions.push(`Enable TLS on the ${label} (ssl = on) and connect with SSL mode require.`);
+    } else {
+      messages.push(ok(text));
+    }
+  }
+  return item(RULE.connectivity, messages, { code, correctiveAction: actions.join(' ') || undefined });
+}
+
+export function sourceVersionRule(f: ValidationFacts): ValidationSummaryItem {
+  if (!f.source.ok) return notChecked(RULE.sourceVersion, 'the source server could not be reached, so its version is unknown.');
+  const src = f.source.value;
+  const srcMajor = majorOf(src.versionNum);
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  let code: number | undefined;
+  if (srcMajor < MIN_SOURCE_MAJOR) {
+    messages.push(fail(`The source runs PostgreSQL ${versionLabel(src.versionNum)}; the migration needs ${MIN_SOURCE_MAJOR} or newer.`));
+    actions.push(`Upgrade the source to PostgreSQL ${MIN_SOURCE_MAJOR} or newer first, or move it with pg_dump/pg_restore by hand.`);
+    code = CODE.sourceVersion;
+  } else {
+    messages.push(ok(`The source runs PostgreSQL ${versionLabel(src.versionNum)} (${MIN_SOURCE_MAJOR} or newer is supported).`));
+  }
+  if (!f.target.ok) {
+    messages.push(fail('Not checked: the target server could not be reached, so whether it is at least the source version is unknown.'));
+  } else {
+    const tgt = f.target.value;
+    const tgtMajor = majorOf(tgt.versionNum);
+    if (tgtMajor < srcMajor) {
+      messages.push(fail(`The target runs PostgreSQL ${versionLabel(tgt.versionNum)}, older than the source's ${versionLabel(src.versionNum)}: a database cannot be moved to an older major version.`));
+      actions.push(`Choose a target running PostgreSQL ${srcMajor} or newer.`);
+    } else {
+      messages.push(ok(`The target runs PostgreSQL ${versionLabel(tgt.versionNum)}, not older than the source.`));
+    }
+  }
+  return item(RULE.sourceVersion, messages, { code, correctiveAction: actions.join(' ') || undefined });
+}
+
+export function pgDumpRule(f: ValidationFacts): ValidationSummaryItem | undefined {
+  if (!f.pgDump) return undefined;
+  if (!f.pgDump.ok) {
+    return item(RULE.pgDump, [fail(f.pgDump.error)], {
+      correctiveAction: 'Install the PostgreSQL client tools (apt-get install postgresql-client, or the installer for your system) at least at the source\'s major version, and make sure pg_dump is on PATH.',
+    });
+  }
+  if (!f.source.ok) return notChecked(RULE.pgDump, 'the source version is unknown because the source server could not be reached.');
+  const dump = f.pgDump.value;
+  const srcMajor = majorOf(f.source.value.versionNum);
+  if (dump.major < srcMajor) {
+    return item(RULE.pgDump, [fail(`pg_dump ${dump.version} (${dump.path}) cannot dump a PostgreSQL ${srcMajor} source: pg_dump must be at least the source's major version.`)], {
+      correctiveAction: `Install the PostgreSQL ${srcMajor} (or newer) client tools and put that pg_dump first on PATH (or point the migration at it).`,
+    });
+  }
+  return item(RULE.pgDump, [ok(`pg_dump ${dump.version} can dump the PostgreSQL ${srcMajor} source.`)]);
+}
+
+export function serverParametersRule(f: ValidationFacts): ValidationSummaryItem {
+  if (f.mode !== 'Online') return item(RULE.serverParameters, [ok('Offline mode needs no replication settings on the source.')]);
+  if (!f.source.ok) return notChecked(RULE.serverParameters, 'the source server could not be reached, so wal_level is unknown.');
+  const src = f.source.value;
+  const walLevel = src.settings.wal_level ?? 'unknown';
+  if (walLevel === 'logical') return item(RULE.serverParameters, [ok('wal_level is logical on the source: logical replication can run.')]);
+  if (isAzureSingleServer(src)) {
+    const support = src.settings['azure.replication_support'] ?? 'unknown';
+    return item(RULE.serverParameters, [fail(`The source is an Azure Single Server with replication support ${support} (wal_level ${walLevel}); online migration needs Logical.`)], {
+      code: CODE.walLevel,
+      objects: ['azure.replication_support'],
+      correctiveAction: 'On the source Single Server, set Replication support to Logical (portal: Replication; or az postgres server configuration set --name azure.replication_support --value logical) and restart the server: enabling it restarts the source.',
+    });
+  }
+  return item(RULE.serverParameters, [fail(`wal_level is ${walLevel} on the source; online migration reads changes through logical decoding, which needs wal_level = logical.`)], {
+    code: CODE.walLevel,
+    objects: ['wal_level'],
+    correctiveAction: 'On the source run ALTER SYSTEM SET wal_level = logical; (on a managed service set its logical-replication parameter instead), then restart the source server: wal_level only changes on restart. Or migrate offline.',
+  });
+}
+
+export function replicationCapacityRule(f: ValidationFacts): ValidationSummaryItem | undefined {
+  if (f.mode !== 'Online') return undefined;
+  const n = f.databases.length;
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  const objects: string[] = [];
+  let code: number | undefined;
+  if (!f.source.ok) {
+    messages.push(fail('Not checked on the source: the source server could not be reached.'));
+  } else {
+    const src = f.source.value;
+    const slots = settingNumber(src, 'max_replication_slots') ?? 0;
+    const freeSlots = slots - src.replicationSlots.total;
+    if (freeSlots < n) {
+      code ??= CODE.replicationSlots;
+      objects.push(...src.replicationSlots.inactiveLogical);
+      messages.push(fail(`The source has ${plural(freeSlots < 0 ? 0 : freeSlots, 'free replication slot')} (max_replication_slots = ${slots}, ${src.replicationSlots.total} in use); the migration needs one per database: ${n}.`));
+      const drop = src.replicationSlots.inactiveLogical.length
+        ? ` Or drop unused slots: ${src.replicationSlots.inactiveLogical.slice(0, 5).map((s) => `SELECT pg_drop_replication_slot(${quoteLiteral(s)});`).join(' ')}`
+        : '';
+      actions.push(`Raise max_replication_slots on the source to at least ${src.replicationSlots.total + n} (ALTER SYSTEM SET max_replication_slots = ${src.replicationSlots.total + n}; then restart).${drop}`);
+    } else {
+      messages.push(ok(`The source has ${plural(freeSlots, 'free replication slot')} for ${plural(n, 'database')}.`));
+    }
+    const senders = settingNumber(src, 'max_wal_senders') ?? 0;
+    const freeSenders = senders - src.walSenders;
+    if (freeSenders < n) {
+      code ??= CODE.walSenders;
+      messages.push(fail(`The source has ${plural(freeSenders < 0 ? 0 : freeSenders, 'free WAL sender')} (max_wal_senders = ${senders}, ${src.walSenders} in use); the migration needs one per database: ${n}.`));
+      actions.push(`Raise max_wal_senders on the source to at least ${Math.max(src.walSenders + n, slots)} (keep it ≥ max_replication_slots), then restart the source.`);
+    } else {
+      messages.push(ok(`The source has ${plural(freeSenders, 'free WAL sender')}.`));
+    }
+  }
+  if (!f.target.ok) {
+    messages.push(fail('Not checked on the target: the target server could not be reached.'));
+  } else {
+    const tgt = f.target.value;
+    const workers = settingNumber(tgt, 'max_logical_replication_workers') ?? 0;
+    const processes = settingNumber(tgt, 'max_worker_processes') ?? 0;
+    const origins = settingNumber(tgt, 'max_replication_slots') ?? 0;
+    // One apply worker per subscription, plus the launcher in the general worker pool.
+    if (workers < n) {
+      messages.push(fail(`The target allows ${plural(workers, 'logical replication worker')} (max_logical_replication_workers); the migration needs one per database: ${n}.`));
+      actions.push(`On the target set max_logical_replication_workers to at least ${n + 2} and restart it.`);
+    } else {
+      messages.push(ok(`The target allows ${plural(workers, 'logical replication worker')}.`));
+    }
+    if (processes < n + 1) {
+      messages.push(fail(`The target allows ${plural(processes, 'background worker')} (max_worker_processes); the migration needs at least ${n + 1}.`));
+      actions.push(`On the target set max_worker_processes to at least ${n + 4} and restart it.`);
+    }
+    if (origins < n) {
+      messages.push(fail(`The target has max_replication_slots = ${origins}; each subscription needs one replication origin, so at least ${n}.`));
+      actions.push(`On the target set max_replication_slots to at least ${n + 1} and restart it.`);
+    }
+  }
+  return item(RULE.replicationCapacity, messages, { code, objects, correctiveAction: actions.join(' ') || undefined });
+}
+
+export function databaseSelectionRule(f: ValidationFacts): ValidationSummaryItem {
+  const dbs = f.databases;
+  if (dbs.length === 0) return item(RULE.selection, [fail('No database was chosen.')], { correctiveAction: 'Choose at least one database to migrate.' });
+  const dup = dbs.filter((d, i) => dbs.indexOf(d) !== i);
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  if (dbs.length > MAX_DATABASES) {
+    messages.push(fail(`${dbs.length} databases were chosen; one migration moves at most ${MAX_DATABASES}.`));
+    actions.push(`Split them into migrations of at most ${MAX_DATABASES} databases each, e.g. move ${listSome(dbs.slice(MAX_DATABASES), 5)} in a second migration.`);
+  }
+  if (dup.length) {
+    messages.push(fail(`Chosen more than once: ${listSome([...new Set(dup)])}.`));
+    actions.push('Choose each database once.');
+  }
+  if (!messages.length) messages.push(ok(`${plural(dbs.length, 'database')} chosen (at most ${MAX_DATABASES}).`));
+  return item(RULE.selection, messages, { objects: dbs.length > MAX_DATABASES ? dbs.slice(MAX_DATABASES) : dup, correctiveAction: actions.join(' ') || undefined });
+}
+
+function grantScript(user: string, db: string, schemas: string[]): string {
+  const u = quoteIdent(user);
+  const parts = schemas.map((s) => `GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO ${u}; GRANT SELECT ON ALL TABLES IN SCHEMA ${quoteIdent(s)} TO ${u}; GRANT SELECT ON ALL SEQUENCES IN SCHEMA ${quoteIdent(s)} TO ${u};`);
+  return `In database ${quoteIdent(db)}: ${parts.join(' ')}`;
+}
+
+export function sourcePrivilegesRule(f: ValidationFacts): ValidationSummaryItem {
+  if (!f.source.ok) return notChecked(RULE.sourcePrivileges, 'the source server could not be reached.');
+  const src = f.source.value;
+  const user = src.user.name;
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  const objects: string[] = [];
+  let code: number | undefined;
+  for (const { name, error } of unreadDatabases(f)) messages.push(fail(`Not checked in database ${name}: ${error}`));
+  const noConnect = f.databases.filter((d) => src.databases.some((x) => x.name === d && !x.canConnect));
+  if (noConnect.length) {
+    code = CODE.sourceOwnership;
+    messages.push(fail(`User "${user}" may not connect to ${listSome(noConnect)} on the source.`));
+    actions.push(noConnect.map((d) => `GRANT CONNECT ON DATABASE ${quoteIdent(d)} TO ${quoteIdent(user)};`).join(' '));
+  }
+  let unreadable = 0;
+  for (const db of readDatabases(f)) {
+    const tables = db.tables.filter((t) => !t.readable).map((t) => ({ schema: t.schema, name: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` }));
+    const seqs = db.unreadableSequences.map((s) => ({ schema: s.schema, name: `${quoteIdent(s.schema)}.${quoteIdent(s.name)}` }));
+    if (!tables.length && !seqs.length) continue;
+    unreadable += tables.length + seqs.length;
+    objects.push(...[...tables, ...seqs].map((t) => `${db.name}: ${t.name}`));
+    const schemas = [...new Set([...tables, ...seqs].map((t) => t.schema))];
+    messages.push(fail(`User "${user}" cannot read ${plural(tables.length, 'table')}${seqs.length ? ` and ${plural(seqs.length, 'sequence')}` : ''} in database ${db.name}: ${listSome([...tables, ...seqs].map((t) => t.name), 5)}.`));
+    actions.push(grantScript(user, db.name, schemas));
+  }
+  if (unreadable) {
+    code ??= CODE.sourceOwnership;
+    actions.push(`Or migrate as the owner of these objects${majorOf(src.versionNum) >= 14 ? `, or GRANT pg_read_all_data TO ${quoteIdent(user)};` : '.'}`);
+  } else if (!messages.length) {
+    messages.push(ok(`User "${user}" can read every table and sequence in the chosen databases.`));
+  }
+  if (f.mode === 'Online') {
+    const canReplicate = src.user.superuser || src.user.replication || isMemberOf(src, 'azure_pg_admin') || isMemberOf(src, 'rds_replication');
+    if (!canReplicate) {
+      code ??= CODE.replicationRole;
+      messages.push(fail(`User "${user}" has neither REPLICATION nor superuser on the source; online migration opens a logical replication connection.`));
+      actions.push(`On the source run ALTER ROLE ${quoteIdent(user)} WITH REPLICATION;`);
+    } else {
+      messages.push(ok(`User "${user}" may open replication connections on the source.`));
+    }
+    if (!src.user.superuser) {
+      for (const db of readDatabases(f)) {
+        const notOwned = db.tables.filter((t) => !t.owned).map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`);
+        if (!db.canCreate) {
+          messages.push(fail(`User "${user}" lacks CREATE on database ${db.name}, needed to create the publication.`));
+          actions.push(`GRANT CREATE ON DATABASE ${quoteIdent(db.name)} TO ${quoteIdent(user)};`);
+        }
+        if (notOwned.length) {
+          messages.push(fail(`User "${user}" does not own ${plural(notOwned.length, 'table')} in database ${db.name} (${listSome(notOwned, 5)}); only a table's owner or a superuser can publish it.`));
+          actions.push(`Migrate as a superuser or as the tables' owner, or make "${user}" a member of the owning roles (GRANT <owner> TO ${quoteIdent(user)};).`);
+          objects.push(...notOwned.map((t) => `${db.name}: ${t}`));
+        }
+      }
+    }
+  }
+  return item(RULE.sourcePrivileges, messages, { code, objects: [...new Set(objects)], correctiveAction: actions.join(' ') || undefined });
+}
+
+function canDropDatabase(t: ServerFacts, owner: string): boolean {
+  return t.user.superuser || isMemberOf(t, owner);
+}
+
+export function targetPrivilegesRule(f: ValidationFacts): ValidationSummaryItem {
+  if (!f.target.ok) return notChecked(RULE.targetPrivileges, 'the target server could not be reached.');
+  const t = f.target.value;
+  const user = t.user.name;
+  const messages: ValidationMessage[] = [];
+  const actions: string[] = [];
+  let code: number | undefined;
+  if (t.user.superuser || t.user.createdb) {
+    messages.push(ok(`User "${user}" may create databases on the target.`));
+  } else {
+    messages.push(fail(`User "${user}" may not create databases on the target (no CREATEDB).`));
+    actions.push(`On the target run ALTER ROLE ${quoteIdent(user)} CREATEDB; (or migrate as the server admin).`);
+  }
+  if (f.overwrite) {
+    const blocked = f.databases.filter((d) => t.databases.some((x) => x.name === d && !canDropDatabase(t, x.owner)));
+    if (blocked.length) {
+      code = CODE.dropTargetDb;
+      messages.push(fail(`User "${user}" cannot drop ${listSome(blocked)} on the target to overwrite ${blocked.length === 1 ? 'it' : 'them'}: only the owner or a superuser can.`));
+      actions.push(`Drop ${blocked.length === 1 ? 'it' : 'them'} on the target yourself (${blocked.map((d) => `DROP DATABASE ${quoteIdent(d)};`).join(' ')}) or migrate as ${blocked.length === 1 ? 'its' : 'their'} owner.`);
+    }
+  }
+  if (f.mode === 'Online') {
+    const major = majorOf(t.versionNum);
+    const canSubscribe = t.user.superuser || isMemberOf(t, 'azure_pg_admin') || (major >= 16 && isMemberOf(t, 'pg_create_subscription'));
+    if (!canSubscribe) {
+      messages.push(fail(`User "${user}" cannot create subscriptions on the target (needs superuser${major >= 16 ? ' or membership in pg_create_subscription' : ''}).`));
+      actions.push(major >= 16 ? `On the target run GRANT pg_create_subscription TO ${quoteIdent(user)};` : 'Migrate online as a superuser of the target.');
+    }
+  }
+  return item(RULE.targetPrivileges, messages, { code, correctiveAction: actions.join(' ') || undefined });
+}
+
+function isBuiltinRole(name: string): boolean {
+  return BUILTIN_ROLE_PREFIXES.some((p) => name.startsWith(p));
+}
+
+export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
+  if (!f.target.ok) return notChecked(RULE.roles, 'the target server could not be reached, so its roles are unknown.');
+  const onTarget = new Set(f.target.value.roles);
+  const used = new Map<string, { owns: number; grants: number; dbs: Set<string> }>();
+  for (const db of readDatabases(f)) {
+    for (const r of db.roles) {
+      const u = used.get(r.name) ?? { owns: 0, grants: 0, dbs: new Set<string>() };
+      u.owns += r.owns;
+      u.grants += r.grants;
+      u.dbs.add(db.name);
+      used.set(r.name, u);
+    }
+  }
+  const messages: ValidationMessage[] = unreadDatabases(f).map(({ name, error }) => fail(`Not checked in database ${name}: ${error}`));
+  const missing = [...used.keys()].filter((r) => !onTarget.has(r) && !isBuiltinRole(r)).sort();
+  for (const r of missing) {
+    const u = used.get(r)!;
+    const what = [u.owns ? `owns ${plural(u.owns, 'object')}` : '', u.grants ? `holds ${plural(u.grants, 'grant')}` : ''].filter(Boolean).join(' and ');
+    messages.push(warn(`Role "${r}" ${what} in ${listSome([...u.dbs])} but does not exist on the target: its objects would belong to the migrating user and its grants would be lost.`));
+  }
+  if (!messages.length) messages.push(ok(used.size ? `All ${plural(used.size, 'role')} owning objects or holding grants exist on the target.` : 'No roles other than built-in ones own objects or hold grants.'));
+  return item(RULE.roles, messages, {
+    objects: missing,
+    correctiveAction: missing.length ? `Create them on the target first: ${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')} (add LOGIN PASSWORD '…' for roles that sign in).` : undefined,
+  });
+}

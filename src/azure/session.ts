@@ -1,0 +1,114 @@
+/**
+ * One signed-in connection to Azure Resource Manager: the credential, the endpoint, TLS trust,
+ * the SDK clients (one per subscription, the package loaded on first use), the discovery pool
+ * and cache. Retries: the SDK pipeline retries 408/429/5xx with exponential backoff and honours
+ * Retry-After on 429/503; we only set how many times.
+ */
+import type { PostgreSQLManagementFlexibleServerClient, PostgreSQLManagementFlexibleServerClientOptionalParams } from '@azure/arm-postgresql-flexible';
+import type { HttpClient, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { TokenCredential } from './credential';
+import { explainArmError, type ArmContext } from './errors';
+import { KeyedPool, TtlCache } from './pool';
+
+export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
+
+export interface AzureSessionOptions {
+  credential: TokenCredential;
+  /** ARM endpoint (sovereign clouds, or any ARM-compatible server). Passed as the SDK's `endpoint`, never `$host`. */
+  endpoint?: string;
+  /** Extra CA certificates (PEM) to trust for the endpoint; replaces the default list, so use it for private endpoints only. NODE_EXTRA_CA_CERTS also works. */
+  ca?: string | string[];
+  /** Tests: a custom HTTP client. */
+  httpClient?: HttpClient;
+  /** How many times the SDK retries 408/429/5xx. Default 4. */
+  maxRetries?: number;
+  /** Poll interval for long-running operations (server restart, parameter updates). Default: the service's Retry-After or 2 s. */
+  pollIntervalMs?: number;
+  /** Discovery concurrency per subscription (ARM throttles per subscription) and overall. Defaults 8 and 128. */
+  concurrencyPerSubscription?: number;
+  concurrencyTotal?: number;
+  /** How long discovery results are reused. Default 30 s. */
+  cacheTtlMs?: number;
+}
+
+export class AzureSession {
+  readonly endpoint: string;
+  readonly pool: KeyedPool;
+  readonly cache: TtlCache;
+  private readonly clients = new Map<string, Promise<PostgreSQLManagementFlexibleServerClient>>();
+  /** Calls sent through this session (after the pool), for benchmarks and diagnostics. */
+  calls = 0;
+
+  constructor(readonly options: AzureSessionOptions) {
+    this.endpoint = (options.endpoint ?? DEFAULT_ARM_ENDPOINT).replace(/\/+$/, '');
+    if (!/^https:\/\//i.test(this.endpoint)) {
+      throw new Error(`The ARM endpoint must be an https:// URL (got "${this.endpoint}"): Azure SDKs refuse to send bearer tokens over plain HTTP.`);
+    }
+    this.pool = new KeyedPool(options.concurrencyPerSubscription ?? 8, options.concurrencyTotal ?? 128);
+    this.cache = new TtlCache(options.cacheTtlMs ?? 30_000);
+  }
+
+  get pollIntervalMs(): number | undefined {
+    return this.options.pollIntervalMs;
+  }
+
+  /** The SDK client for one subscription ('' for subscription-less calls such as listing subscriptions). */
+  client(subscriptionId: string): Promise<PostgreSQLManagementFlexibleServerClient> {
+    let c = this.clients.get(subscriptionId);
+    if (!c) {
+      c = import('@azure/arm-postgresql-flexible').then((sdk) => {
+        const opts: PostgreSQLManagementFlexibleServerClientOptionalParams = {
+          endpoint: this.endpoint,
+          retryOptions: { maxRetries: this.options.maxRetries ?? 4 },
+          userAgentOptions: { userAgentPrefix: 'pgflex' },
+        };
+        if (this.options.ca) opts.tlsOptions = { ca: this.options.ca };
+        if (this.options.httpClient) opts.httpClient = this.options.httpClient;
+        const client = subscriptionId
+          ? new sdk.PostgreSQLManagementFlexibleServerClient(this.options.credential, subscriptionId, opts)
+          : new sdk.PostgreSQLManagementFlexibleServerClient(this.options.credential, opts);
+        client.pipeline.addPolicy({ name: 'pgflexCallCounter', sendRequest: (req, next) => { this.calls++; return next(req); } }, { phase: 'Retry' });
+        return client;
+      });
+      this.clients.set(subscriptionId, c);
+      c.catch(() => this.clients.delete(subscriptionId));
+    }
+    return c;
+  }
+
+  /**
+   * GET an ARM path the SDK has no method for (subscriptions, Single Servers), through the same
+   * pipeline (token, retries, TLS). Follows `nextLink`. Errors come out worded for a person.
+   */
+  async getAll<T>(path: string, ctx: ArmContext, subscriptionId = ''): Promise<T[]> {
+    const client = await this.client(subscriptionId);
+    const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
+    const out: T[] = [];
+    let url: string | undefined = path.startsWith('https://') ? path : `${this.endpoint}${path}`;
+    while (url) {
+      let res: PipelineResponse;
+      try {
+        res = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+      } catch (e) {
+        throw explainArmError(e, ctx);
+      }
+      let body: { value?: T[]; nextLink?: string; error?: { code?: string; message?: string } } = {};
+      try {
+        body = res.bodyAsText ? JSON.parse(res.bodyAsText) : {};
+      } catch {
+        /* a non-JSON body is reported by status below */
+      }
+      if (res.status < 200 || res.status >= 300) {
+        throw explainArmError({ statusCode: res.status, code: body.error?.code, message: body.error?.message ?? res.bodyAsText ?? `HTTP ${res.status}`, details: body }, ctx);
+      }
+      out.push(...(body.value ?? []));
+      url = body.nextLink;
+    }
+    return out;
+  }
+
+  /** Run one discovery call through the per-subscription pool and the cache. */
+  discover<T>(subscriptionId: string, key: string, load: () => Promise<T>): Promise<T> {
+    return this.cache.get(key, () => this.pool.run(subscriptionId || '-', load));
+  }
+}

@@ -1,10 +1,26 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { PgflexContext } from './context';
+import { registerCommands } from './commands/registerCommands';
+import { importSandboxConnections } from './commands/connectionCommands';
+import { createPanels } from './panelsWiring';
 
-/** Wires the extension together; the UI work fills it in. */
-export function activate(_context: vscode.ExtensionContext): void {
-  // Intentionally empty until the extension UI lands.
+/**
+ * The one place that wires the extension: context (settings, log, connections, Azure
+ * sign-in, providers, tree, status bar), commands, panels. It reads state only; providers
+ * and the Azure SDK load on first use.
+ */
+export function activate(context: vscode.ExtensionContext): { context: PgflexContext } {
+  const ctx = new PgflexContext(context);
+  context.subscriptions.push(ctx);
+  const panels = createPanels(ctx);
+  for (const d of registerCommands(ctx, panels)) context.subscriptions.push(d);
+  ctx.watcher.start();
+  void importSandboxConnections(ctx, process.env.PGFLEX_SANDBOX_CONNECTIONS).catch((e) => ctx.log.error(e));
+  ctx.log.info(`PostgreSQL Migration ${context.extension.packageJSON.version ?? ''} activated.`);
+  // The API is for the extension-host tests.
+  return { context: ctx };
 }
 
 export function deactivate(): void {
-  // Nothing to release yet.
+  // Everything is disposed through context.subscriptions.
 }

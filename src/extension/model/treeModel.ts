@@ -188,8 +188,9 @@ export class TreeModel {
     try {
       return await this.loadChildren(parent);
     } catch (e) {
-      if (e instanceof SignInRequiredError) {
-        return [{ kind: 'signIn', id: `${parent.id}/signin`, tenantId: e.tenantId }];
+      // By name too: the Azure provider raises its own SignInRequiredError class.
+      if (e instanceof SignInRequiredError || (e instanceof Error && e.name === 'SignInRequiredError')) {
+        return [{ kind: 'signIn', id: `${parent.id}/signin`, tenantId: (e as { tenantId?: string }).tenantId }];
       }
       const message = e instanceof Error ? e.message : String(e);
       return [{ kind: 'error', id: `${parent.id}/error`, message, retry: parent.id }];

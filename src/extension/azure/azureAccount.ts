@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
+import { SignInRequiredError, type AzureTenant, type AzureSubscription } from '../model/azureTypes';
+import { ARM_SCOPE, listSubscriptions, listTenants } from './armDirectory';
+
+/** A TokenCredential as @azure/core-auth defines it (structural, to avoid the import). */
+export interface TokenCredentialLike {
+  getToken(scopes: string | string[], options?: { tenantId?: string }): Promise<{ token: string; expiresOnTimestamp: number } | null>;
+}
+
+const PROVIDER = 'microsoft';
+
+/**
+ * The Azure sign-in, through VS Code's Microsoft authentication provider. Nothing happens
+ * at construction: the first silent session check runs when the Azure node is expanded.
+ */
+export class AzureAccount extends Disposable {
+  private readonly emitter = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the user signs in or out (in this window or another). */
+  readonly onDidChange = this.emitter.event;
+  private signedIn = false;
+
+  constructor() {
+    super();
+    this._register(vscode.authentication.onDidChangeSessions((e) => {
+      if (e.provider.id === PROVIDER) this.emitter.fire();
+    }));
+  }
+
+  isSignedIn(): boolean {
+    return this.signedIn;
+  }
+
+  private scopes(tenantId?: string, resource = ARM_SCOPE): string[] {
+    return tenantId ? [resource, `VSCODE_TENANT:${tenantId}`] : [resource];
+  }
+
+  /** Interactive sign-in (optionally to one tenant); false when the user backs out. */
+  async signIn(tenantId?: string): Promise<boolean> {
+    try {
+      const s = await vscode.authentication.getSession(PROVIDER, this.scopes(tenantId), { createIfNone: true });
+      this.signedIn = !!s;
+      this.emitter.fire();
+      return !!s;
+    } catch (e) {
+      if (e instanceof Error && /cancel/i.test(e.message)) return false;
+      throw e;
+    }
+  }
+
+  /** A token without prompting; SignInRequiredError when there is no session. */
+  async token(tenantId?: string, resource = ARM_SCOPE): Promise<string> {
+    const s = await vscode.authentication.getSession(PROVIDER, this.scopes(tenantId, resource), { silent: true });
+    this.signedIn = !!s || this.signedIn;
+    if (!s) {
+      if (!tenantId) this.signedIn = false;
+      throw new SignInRequiredError(tenantId, tenantId ? `Sign in to tenant ${tenantId} to see its subscriptions.` : undefined);
+    }
+    return s.accessToken;
+  }
+
+  /** For the Azure SDK (ARM) and for Entra tokens as PostgreSQL passwords. */
+  credential(tenantId?: string): TokenCredentialLike {
+    return {
+      getToken: async (scopes, options) => {
+        const list = Array.isArray(scopes) ? scopes : [scopes];
+        const token = await this.token(options?.tenantId ?? tenantId, list[0] ?? ARM_SCOPE);
+        // VS Code does not report the expiry; a short assumed life makes the SDK ask again soon.
+        return { token, expiresOnTimestamp: Date.now() + 5 * 60 * 1000 };
+      },
+    };
+  }
+
+  async tenants(): Promise<AzureTenant[]> {
+    return listTenants(await this.token());
+  }
+
+  async subscriptions(tenant: AzureTenant): Promise<AzureSubscription[]> {
+    // The default session already speaks for its home tenant; other tenants need their own.
+    const home = await this.token();
+    const token = tenantOf(home) === tenant.tenantId ? home : await this.token(tenant.tenantId);
+    return listSubscriptions(token, tenant.tenantId);
+  }
+}
+
+/** The `tid` claim of a JWT access token (no verification: only to pick a session). */
+export function tenantOf(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { tid?: string };
+    return payload.tid;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import type { MigrationProvider, ServerRef } from '../core/provider';
+import { Disposable } from './lifecycle';
+import { Config } from './config';
+import { Logger } from './logger';
+import { ConnectionStore } from './connections/connectionStore';
+import { AzureAccount } from './azure/azureAccount';
+import { type AzureBackend, loadAzureBackend } from './azure/azureBackend';
+import { loadDirectProvider } from './direct/directBackend';
+import { lazyProvider } from './providers';
+import { TreeModel, hiddenKey, type TreeSources } from './model/treeModel';
+import { MigrationTreeProvider } from './tree/migrationTreeProvider';
+import { LatencyStatusBar } from './statusBar/latencyStatusBar';
+import { MigrationWatcher } from './migrationWatcher';
+
+const HIDDEN_KEY = 'pgflex.hiddenMigrations';
+
+/**
+ * Everything the commands need, built once by activate(). Construction reads state only:
+ * no network, no disk, no pg. Providers and the Azure SDK load on first use.
+ */
+export class PgflexContext extends Disposable {
+  readonly log = this._register(new Logger());
+  readonly config = this._register(new Config());
+  readonly connections: ConnectionStore;
+  readonly azure = this._register(new AzureAccount());
+  readonly direct: MigrationProvider;
+  readonly azureProvider: MigrationProvider;
+  readonly model: TreeModel;
+  readonly tree: MigrationTreeProvider;
+  readonly statusBar = this._register(new LatencyStatusBar());
+  readonly watcher: MigrationWatcher;
+  private backend: Promise<AzureBackend> | undefined;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    super();
+    this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
+    this.direct = lazyProvider('direct', () => loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs })), this.log);
+    this.azureProvider = lazyProvider('azure', async () => (await this.azureBackend()).provider(), this.log);
+    this.model = new TreeModel(this.treeSources());
+    this.tree = this._register(new MigrationTreeProvider(this.model));
+    this.watcher = this._register(new MigrationWatcher(this.model, (k) => this.provider(k), this.config, this.log, () => this.updateStatusBar()));
+    this._register(this.connections.onDidChange(() => this.refreshNode('direct')));
+    this._register(this.azure.onDidChange(() => {
+      this.backend = undefined;
+      this.refreshNode('azure');
+    }));
+    this._register(this.config.onDidChange(() => {
+      this.updateStatusBar();
+      this.refreshNode('azure');
+    }));
+  }
+
+  provider(kind: 'azure' | 'direct'): MigrationProvider {
+    return kind === 'azure' ? this.azureProvider : this.direct;
+  }
+
+  azureBackend(): Promise<AzureBackend> {
+    this.backend ??= loadAzureBackend(this.azure.credential()).catch((e) => {
+      this.backend = undefined;
+      throw e;
+    });
+    return this.backend;
+  }
+
+  refreshNode(id?: string): void {
+    const node = id === undefined ? undefined : this.model.get(id);
+    this.model.refresh(node);
+  }
+
+  updateStatusBar(): void {
+    this.statusBar.update(this.model.migrations().map((n) => ({ migration: n.migration, target: n.target })), this.config.latency);
+  }
+
+  hidden(): ReadonlySet<string> {
+    return new Set(this.extension.globalState.get<string[]>(HIDDEN_KEY, []));
+  }
+
+  async hide(target: ServerRef, name: string): Promise<void> {
+    await this.extension.globalState.update(HIDDEN_KEY, [...this.hidden(), hiddenKey(target, name)]);
+  }
+
+  private treeSources(): TreeSources {
+    return {
+      azure: {
+        tenants: () => this.azure.tenants(),
+        subscriptions: (t) => this.azure.subscriptions(t),
+        flexibleServers: async (s) => (await this.azureBackend()).flexibleServers(s),
+        singleServers: async (s) => (await this.azureBackend()).singleServers(s),
+        migrations: (t) => this.azureProvider.list(t),
+      },
+      direct: {
+        connections: () => this.connections.list(),
+        migrations: (t) => this.direct.list(t),
+      },
+      subscriptionFilter: () => this.config.subscriptionFilter,
+      hidden: () => this.hidden(),
+    };
+  }
+}

@@ -3,7 +3,7 @@ import { qualified } from '../../core/format';
 import type { Verification } from '../../core/model';
 import { connect } from '../../pg/connection';
 import { beat, readHeartbeat } from './heartbeat';
-import { nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
+import { monitorApp, nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
 export interface CutoverResult {
   database: string;
@@ -26,10 +26,10 @@ export class CutoverError extends Error {}
 export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; onWaiting?: (pendingSeconds: number) => void } = {}): Promise<CutoverResult> {
   const started = Date.now();
   const name = nameOf(db);
-  const source = await connect(sourceConn(db));
+  const source = await connect(sourceConn(db, monitorApp(db)));
   let target: pg.Client | undefined;
   try {
-    target = await connect(targetConn(db));
+    target = await connect(targetConn(db, monitorApp(db)));
     const marker = await beat(source, name);
     const until = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
     for (;;) {

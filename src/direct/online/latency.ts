@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { connect } from '../../pg/connection';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
-import { nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
+import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
 /** What one database's stream looks like right now. */
 export interface StreamSample {
@@ -63,7 +63,7 @@ export class LatencyMonitor {
     if (this.beating) return;
     this.beating = true;
     try {
-      this.source ??= await connect(sourceConn(this.db));
+      this.source ??= await connect(sourceConn(this.db, monitorApp(this.db)));
       const sent = Date.now();
       const b = await beat(this.source, nameOf(this.db));
       this.skew = b.at - (sent + Date.now()) / 2;
@@ -88,7 +88,7 @@ export class LatencyMonitor {
   async sample(): Promise<StreamSample> {
     const name = nameOf(this.db);
     try {
-      this.target ??= await connect(targetConn(this.db));
+      this.target ??= await connect(targetConn(this.db, monitorApp(this.db)));
       const t = await this.target.query(
         `SELECT (SELECT pid FROM pg_stat_subscription WHERE subname = $1 AND relid IS NULL LIMIT 1) AS pid`, [name]);
       const row = await readHeartbeat(this.target, name, 'target');
@@ -128,7 +128,7 @@ export class LatencyMonitor {
 
   private async sampleSource(s: StreamSample, name: string): Promise<void> {
     try {
-      this.source ??= await connect(sourceConn(this.db));
+      this.source ??= await connect(sourceConn(this.db, monitorApp(this.db)));
       const r = await this.source.query(
         `SELECT active, (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint AS lag FROM pg_replication_slots WHERE slot_name = $1`, [name]);
       s.slotActive = r.rows[0]?.active ?? false;

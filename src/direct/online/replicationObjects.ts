@@ -20,12 +20,20 @@ export function nameOf(db: OnlineDb): string {
   return replicationName(db.migration, db.database);
 }
 
-export function sourceConn(db: OnlineDb): ConnInfo {
-  return withDatabase({ ...db.source, role: db.source.role ?? 'source', applicationName: `pgflex:${db.migration}` }, db.database);
+/**
+ * Sessions that set replication up carry the migration's application_name, so the engine's
+ * cleanup ends them on failure; the monitor's sessions carry another, so they outlive the copy.
+ */
+export function sourceConn(db: OnlineDb, app = `pgflex:${db.migration}`): ConnInfo {
+  return withDatabase({ ...db.source, role: db.source.role ?? 'source', applicationName: app.slice(0, 63) }, db.database);
 }
 
-export function targetConn(db: OnlineDb): ConnInfo {
-  return withDatabase({ ...db.target, role: db.target.role ?? 'target', applicationName: `pgflex:${db.migration}` }, db.database);
+export function targetConn(db: OnlineDb, app = `pgflex:${db.migration}`): ConnInfo {
+  return withDatabase({ ...db.target, role: db.target.role ?? 'target', applicationName: app.slice(0, 63) }, db.database);
+}
+
+export function monitorApp(db: OnlineDb): string {
+  return `pgflex-online:${db.migration}`;
 }
 
 export interface PreparedSource {
@@ -126,14 +134,14 @@ export async function removeReplication(db: OnlineDb): Promise<RemovalReport> {
       out.problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-  await step(`subscription ${name} on the target`, targetConn(db), (t) => dropSubscription(t, name));
-  await step(`heartbeat of ${name} on the target`, targetConn(db), (t) => dropHeartbeat(t, name, 'target'));
-  await step(`replication slot ${name} on the source`, sourceConn(db), (s) => dropSlot(s, name));
-  await step(`publication ${name} on the source`, sourceConn(db), async (s) => {
+  await step(`subscription ${name} on the target`, targetConn(db, monitorApp(db)), (t) => dropSubscription(t, name));
+  await step(`heartbeat of ${name} on the target`, targetConn(db, monitorApp(db)), (t) => dropHeartbeat(t, name, 'target'));
+  await step(`replication slot ${name} on the source`, sourceConn(db, monitorApp(db)), (s) => dropSlot(s, name));
+  await step(`publication ${name} on the source`, sourceConn(db, monitorApp(db)), async (s) => {
     const r = await s.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
     await dropPublication(s, name);
     return (r.rowCount ?? 0) > 0;
   });
-  await step(`heartbeat of ${name} on the source`, sourceConn(db), (s) => dropHeartbeat(s, name, 'source'));
+  await step(`heartbeat of ${name} on the source`, sourceConn(db, monitorApp(db)), (s) => dropHeartbeat(s, name, 'source'));
   return out;
 }

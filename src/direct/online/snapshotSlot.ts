@@ -34,8 +34,12 @@ export class SnapshotSlot {
 
   /** End the snapshot's life (after every copy worker has imported it). The slot stays. */
   async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     await this.client.end().catch(() => undefined);
   }
+
+  private released = false;
 }
 
 /** A `replication=database` connection; `prefer` falls back to plain text as libpq does. */

@@ -12,7 +12,7 @@ import { serverMajor } from './publication';
 export function subscriptionConnInfo(source: ConnInfo): string {
   const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const sslmode = source.sslMode === 'verify-ca' || source.sslMode === 'verify-full' ? 'require' : source.sslMode;
-  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, `sslmode=${sslmode}`, `application_name=${q('pgflex-subscription')}`];
+  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, `sslmode=${sslmode}`];
   if (source.password !== undefined) parts.push(`password=${q(source.password)}`);
   return parts.join(' ');
 }

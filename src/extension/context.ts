@@ -56,7 +56,7 @@ export class PgflexContext extends Disposable {
   }
 
   azureBackend(): Promise<AzureBackend> {
-    this.backend ??= loadAzureBackend(this.azure.credential()).catch((e) => {
+    this.backend ??= loadAzureBackend({ credentialFor: (t) => this.azure.credential(t), endpoint: process.env.PGFLEX_ARM_ENDPOINT }).catch((e) => {
       this.backend = undefined;
       throw e;
     });
@@ -64,6 +64,8 @@ export class PgflexContext extends Disposable {
   }
 
   refreshNode(id?: string): void {
+    // A user's refresh must reach ARM, not the discovery cache.
+    if (id === undefined || id.startsWith('azure')) void this.backend?.then((b) => b.invalidate(), () => undefined);
     const node = id === undefined ? undefined : this.model.get(id);
     this.model.refresh(node);
   }
@@ -84,7 +86,7 @@ export class PgflexContext extends Disposable {
     return {
       azure: {
         tenants: () => this.azure.tenants(),
-        subscriptions: (t) => this.azure.subscriptions(t),
+        subscriptions: async (t) => (await this.azureBackend()).subscriptions(t),
         flexibleServers: async (s) => (await this.azureBackend()).flexibleServers(s),
         singleServers: async (s) => (await this.azureBackend()).singleServers(s),
         migrations: (t) => this.azureProvider.list(t),

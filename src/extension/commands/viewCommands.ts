@@ -4,18 +4,15 @@ import type { Panels } from '../panelHost';
 import { azureServerRef, type NodeOf, type TreeNode } from '../model/treeModel';
 
 export function refresh(ctx: PgflexContext): void {
-  ctx.model.refresh();
+  ctx.refreshNode(undefined);
 }
 
 /** Inline refresh on a server (or an error node's retry, which passes the parent id). */
 export function refreshNode(ctx: PgflexContext, arg: unknown): void {
   if (typeof arg === 'string') return ctx.refreshNode(arg);
   const node = arg as TreeNode | undefined;
-  if (node?.kind === 'migration') {
-    ctx.model.refresh(ctx.model.parent(node));
-    return;
-  }
-  ctx.model.refresh(node && ctx.model.get(node.id));
+  if (node?.kind === 'migration') return ctx.refreshNode(ctx.model.parent(node)?.id);
+  if (node) ctx.refreshNode(node.id);
 }
 
 export async function signIn(ctx: PgflexContext, tenantId?: unknown): Promise<void> {

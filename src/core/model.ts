@@ -123,6 +123,8 @@ export interface DatabaseMigrationState {
   verification?: Verification;
   /** pgflex (direct engine): seconds from cutover request to Succeeded. */
   cutoverSeconds?: number;
+  /** pgflex (direct engine): seconds spent per phase (schema, copy, indexes, sequences, largeObjects, analyze, verify). */
+  phaseSeconds?: Record<string, number>;
 }
 
 export interface Verification {

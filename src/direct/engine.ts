@@ -1,0 +1,416 @@
+/**
+ * One direct offline migration of up to 8 databases, run in this process. It fills the
+ * service's model (state InProgress → Succeeded / Failed / Canceled / ValidationFailed;
+ * substates PerformingPreRequisiteSteps → ValidationInProgress → MigratingData →
+ * CompletingMigration → Completed), emits throttled change events, persists the record, and
+ * stops within seconds on cancel, leaving no session open on either server.
+ */
+import os from 'node:os';
+import type { Migration, TableProgress } from '../core/model';
+import type { MigrationSpec, Secrets } from '../core/provider';
+import { describeServer, type ConnInfo } from '../pg/connection';
+import { ClientPool } from './clientPool';
+import { connFromRef } from './connInfo';
+import { copyLargeObjects } from './largeObjects';
+import { applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { checkPgDump, defaultTools, type PgTools } from './pgTools';
+import { WorkerBudget } from './pool';
+import { copySequences } from './sequences';
+import { appNameFor, Sessions, terminateLeftovers } from './sessions';
+import { exportSnapshot, openInSnapshot } from './snapshot';
+import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
+import { listTables } from './tables';
+import { createTargetDatabase } from './targetDatabase';
+import { MigrationTracker } from './tracker';
+import { validateDirect } from './validation';
+import { verifyTables } from './verify';
+
+export interface EngineOptions {
+  /** Worker budget for the whole migration (COPY pipes and index builds). */
+  jobs?: number;
+  tools?: PgTools;
+  store?: RecordStore;
+  /** Tables below this size are never split into ranges (default 256 MB). */
+  minSplitBytes?: number;
+  maxParts?: number;
+  excludeSchemas?: string[];
+  /** How often listeners hear of changes (ms). */
+  throttleMs?: number;
+  /** Bytes per second per COPY pipe: only to make a copy slow on purpose (tests, demos). */
+  copyRateLimit?: number;
+}
+
+export function defaultJobs(): number {
+  return Math.max(2, Math.min(16, os.availableParallelism?.() ?? os.cpus().length));
+}
+
+class Canceled extends Error {}
+
+export class DirectMigrationRun {
+  readonly tracker: MigrationTracker;
+  /** Resolves with the final model (never rejects). */
+  readonly done: Promise<Migration>;
+  private readonly controller = new AbortController();
+  private readonly sessions: Sessions;
+  private firstError: unknown;
+  private canceled = false;
+  private readonly record: MigrationRecord;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly source: ConnInfo;
+  private readonly target: ConnInfo;
+  private readonly tools: PgTools;
+  private readonly budget: WorkerBudget;
+
+  constructor(
+    readonly spec: MigrationSpec,
+    secrets: Secrets,
+    private readonly opts: EngineOptions = {},
+    previous?: MigrationRecord,
+  ) {
+    const now = new Date().toISOString();
+    this.source = connFromRef(spec.source, secrets.sourcePassword, 'source');
+    this.target = connFromRef(spec.target, secrets.targetPassword, 'target');
+    this.tools = opts.tools ?? defaultTools();
+    this.budget = new WorkerBudget(spec.jobs ?? opts.jobs ?? defaultJobs());
+    this.sessions = new Sessions(appNameFor(spec.name));
+    const prior = previous?.migration;
+    const migration: Migration = {
+      name: spec.name,
+      id: `direct:${targetKeyOf(spec.target)}/${spec.name}`,
+      provider: 'direct',
+      migrationMode: spec.mode,
+      migrationOption: spec.option,
+      sourceType: spec.sourceType ?? 'OnPremises',
+      dbsToMigrate: [...spec.databases],
+      overwriteDbsInTarget: spec.overwrite ? 'True' : 'False',
+      sourceDbServerFullyQualifiedDomainName: spec.source.host,
+      targetDbServerFullyQualifiedDomainName: spec.target.host,
+      sourceDbServerResourceId: spec.source.id,
+      targetDbServerResourceId: spec.target.id,
+      startedOn: now,
+      currentStatus: { state: 'InProgress', currentSubStateDetails: { currentSubState: 'PerformingPreRequisiteSteps', dbDetails: {} } },
+    };
+    // A resumed migration keeps its tables' progress: completed tables are not copied again.
+    if (prior?.currentStatus?.currentSubStateDetails?.dbDetails) {
+      for (const [db, d] of Object.entries(prior.currentStatus.currentSubStateDetails.dbDetails)) {
+        migration.currentStatus!.currentSubStateDetails!.dbDetails![db] = {
+          databaseName: db,
+          migrationState: 'InProgress',
+          tables: (d.tables ?? []).map((t) => (t.state === 'Completed' ? t : { name: t.name, state: 'Queued', bytes: t.bytes })),
+        };
+      }
+    }
+    this.tracker = new MigrationTracker(migration, opts.throttleMs ?? 250);
+    this.record = {
+      version: 1,
+      targetKey: targetKeyOf(spec.target),
+      spec,
+      migration,
+      pid: process.pid,
+      hostname: os.hostname(),
+      resume: previous?.resume ?? {},
+    };
+    this.opts.store?.clearCancel(this.record.targetKey, spec.name);
+    this.save();
+    this.tracker.onChange(() => this.scheduleSave());
+    this.done = this.run();
+  }
+
+  get migration(): Migration {
+    return this.tracker.migration;
+  }
+
+  /** Stop now: workers end, sessions close, state Canceled; target databases stay. */
+  cancel(): void {
+    if (this.canceled || this.controller.signal.aborted) return;
+    this.canceled = true;
+    this.controller.abort(new Canceled('Canceled.'));
+    this.sessions.destroyAll();
+  }
+
+  private fail(e: unknown): void {
+    if (this.firstError === undefined && !this.canceled) this.firstError = e;
+    if (!this.controller.signal.aborted) this.controller.abort(e);
+    this.sessions.destroyAll();
+  }
+
+  private save(): void {
+    this.record.migration = this.tracker?.migration ?? this.record.migration;
+    this.opts.store?.save(this.record);
+  }
+
+  private scheduleSave(): void {
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, 500);
+  }
+
+  private resumeOf(db: string): ResumeState {
+    return (this.record.resume[db] ??= {});
+  }
+
+  private async run(): Promise<Migration> {
+    const t = this.tracker;
+    const store = this.opts.store;
+    if (store) {
+      this.pollTimer = setInterval(() => {
+        if (store.cancelRequested(this.record.targetKey, this.spec.name)) this.cancel();
+      }, 300);
+    }
+    try {
+      const sourceMajor = await this.prerequisites();
+      if (this.spec.option !== 'Migrate') {
+        t.setStatus('InProgress', 'ValidationInProgress');
+        const v = await validateDirect({
+          source: this.source,
+          target: this.target,
+          databases: this.spec.databases,
+          mode: this.spec.mode,
+          overwrite: this.spec.overwrite,
+          pgDumpPath: this.tools.pgDump,
+        });
+        this.controller.signal.throwIfAborted();
+        t.migration.currentStatus!.currentSubStateDetails!.validationDetails = v;
+        if (v.status === 'Failed') {
+          return this.finish('ValidationFailed', 'Validation found problems that stop the migration; see the validation details.');
+        }
+        if (this.spec.option === 'Validate') return this.finish('Succeeded');
+      }
+      if (this.spec.mode === 'Online') throw new Error('Online migrations are not available in this build of the direct engine.');
+      t.setStatus('InProgress', 'MigratingData');
+      const finals = await Promise.all(this.spec.databases.map((db) => this.migrateDatabase(db, sourceMajor).catch((e) => {
+        this.fail(e);
+        return undefined;
+      })));
+      if (this.firstError !== undefined || this.canceled) throw this.firstError ?? new Canceled('Canceled.');
+      t.setStatus('InProgress', 'CompletingMigration');
+      await Promise.all(finals.map((f) => f?.().catch((e) => {
+        this.fail(e);
+      })));
+      if (this.firstError !== undefined || this.canceled) throw this.firstError ?? new Canceled('Canceled.');
+      return this.finish('Succeeded');
+    } catch (e) {
+      if (this.canceled) return this.finish('Canceled');
+      this.fail(e);
+      return this.finish('Failed', errorText(this.firstError ?? e));
+    }
+  }
+
+  /** Both servers reachable, the source databases present, a pg_dump able to dump the source. */
+  private async prerequisites(): Promise<number> {
+    const src = await this.sessions.open(this.source);
+    let major: number;
+    try {
+      major = Math.floor(Number((await src.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+      const r = await src.query('SELECT datname FROM pg_database WHERE datname = ANY($1::text[])', [this.spec.databases]);
+      const present = new Set(r.rows.map((x) => x.datname as string));
+      const missing = this.spec.databases.filter((d) => !present.has(d));
+      if (missing.length) throw new Error(`The database${missing.length > 1 ? 's' : ''} ${missing.map((d) => `"${d}"`).join(', ')} do${missing.length > 1 ? '' : 'es'} not exist on the ${describeServer(this.source)}. Check the names.`);
+    } finally {
+      await this.sessions.close(src);
+    }
+    const tgt = await this.sessions.open(this.target);
+    await this.sessions.close(tgt);
+    await checkPgDump(this.tools, major, describeServer(this.source));
+    return major;
+  }
+
+  /**
+   * Everything of one database up to post-data; returns the completion step (analyze,
+   * verify), run once every database has its data, while the snapshot is still held.
+   */
+  private async migrateDatabase(db: string, sourceMajor: number): Promise<() => Promise<void>> {
+    const t = this.tracker;
+    const d = t.db(db);
+    d.migrationState = 'InProgress';
+    d.startedOn = new Date().toISOString();
+    d.phaseSeconds = {};
+    const phases = d.phaseSeconds;
+    const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+      const start = Date.now();
+      try {
+        return await fn();
+      } finally {
+        phases[phase] = Math.round((phases[phase] ?? 0) * 1000 + (Date.now() - start)) / 1000;
+      }
+    };
+    t.changed();
+    const resume = this.resumeOf(db);
+    const ctx: DbContext = dbContext(
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas },
+      this.source,
+      this.target,
+    );
+    const step = (m: string) => {
+      d.migrationOperation = m;
+      t.changed();
+    };
+    const started = Date.now();
+    if (!resume.created) {
+      step('Creating the target database');
+      const src = await this.sessions.open(ctx.source);
+      let enc;
+      try {
+        enc = (await src.query("SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()")).rows[0];
+      } finally {
+        await this.sessions.close(src);
+      }
+      await createTargetDatabase(this.sessions, this.target, db, { overwrite: this.spec.overwrite, encodingFrom: enc });
+      resume.created = true;
+      resume.preData = false;
+      resume.postDataDone = [];
+      this.save();
+    }
+    const snap = await exportSnapshot(this.sessions, ctx.source);
+    const tables = await listTables(snap.holder, sourceMajor, this.opts.excludeSchemas);
+    const prior = new Map((d.tables ?? []).map((x) => [x.name, x]));
+    d.tables = tables.map((x): TableProgress => {
+      const p = prior.get(x.name);
+      return p?.state === 'Completed' ? p : { name: x.name, state: 'Queued', bytes: x.bytes };
+    });
+    t.recount(db);
+    if (!resume.preData) {
+      step('Creating the schema (pre-data)');
+      await timed('schema', () => applyPreData(ctx, snap.id));
+      resume.preData = true;
+      this.save();
+    }
+    const pd = await dumpPostData(ctx, snap.id);
+    const done = new Set(resume.postDataDone ?? []);
+    const markDone = (e: { type: string; schema: string; name: string }) => {
+      done.add(postDataKey(e as never));
+      resume.postDataDone = [...done];
+      this.scheduleSave();
+    };
+    const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
+    const early: Promise<void>[] = [];
+    const byName = new Map(d.tables.map((x) => [x.name, x]));
+    const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
+    step('Copying data');
+    const copyStart = Date.now();
+    const planner = await openInSnapshot(this.sessions, ctx.source, snap.id);
+    try {
+      await copyTables(ctx, todo, {
+        snapshotId: snap.id,
+        planner,
+        minSplitBytes: this.opts.minSplitBytes ?? 256 * 1024 * 1024,
+        maxParts: this.opts.maxParts ?? 8,
+        rateLimit: this.opts.copyRateLimit,
+        onTableStart: (x) => {
+          const p = byName.get(x.name)!;
+          p.state = 'Loading';
+          t.recount(db);
+        },
+        onTableDone: (x, rows) => {
+          const p = byName.get(x.name)!;
+          p.state = 'Completed';
+          p.rows = rows;
+          t.recount(db);
+          this.save();
+          // Build this table's indexes and keys now, as pgcopydb does, while others still copy.
+          const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
+          if (entries.length) {
+            const p2 = runPostDataEntries(ctx, pool, entries, true, markDone);
+            p2.catch((e) => this.fail(e));
+            early.push(p2);
+          }
+        },
+        onTableError: (x, message) => {
+          const p = byName.get(x.name)!;
+          p.state = 'Errored';
+          p.error = message;
+          t.recount(db);
+        },
+      });
+    } finally {
+      await this.sessions.close(planner);
+    }
+    phases.copy = (Date.now() - copyStart) / 1000;
+    step('Building indexes, constraints and triggers (post-data)');
+    const idxStart = Date.now();
+    await Promise.all(early);
+    await buildPostData(ctx, pd, done, markDone, pool);
+    phases.indexes = (Date.now() - idxStart) / 1000;
+    const tgt = await this.sessions.open(ctx.target);
+    try {
+      step('Setting sequences');
+      await timed('sequences', () => copySequences(snap.holder, tgt, this.opts.excludeSchemas));
+      step('Copying large objects');
+      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt));
+    } finally {
+      await this.sessions.close(tgt);
+    }
+    await pool.closeAll();
+    t.changed();
+    return async () => {
+      try {
+        const c = await this.sessions.open(ctx.target);
+        try {
+          step('Analyzing');
+          await timed('analyze', () => c.query('ANALYZE'));
+          if ((this.spec.verify ?? 'counts') !== 'none') {
+            step('Verifying');
+            const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';
+            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal));
+            d.verification = v;
+            if (v.state === 'Failed') {
+              const m = v.mismatches[0];
+              throw new Error(`Verification of database "${db}" failed: table ${m.table} has ${mode === 'counts' ? `${m.source} rows on the source and ${m.target} on the target` : 'different contents on the source and the target'}${v.mismatches.length > 1 ? ` (and ${v.mismatches.length - 1} more tables)` : ''}.`);
+            }
+          }
+        } finally {
+          await this.sessions.close(c);
+        }
+        d.migrationState = 'Succeeded';
+        d.migrationOperation = undefined;
+        d.endedOn = new Date().toISOString();
+        phases.total = (Date.now() - started) / 1000;
+        t.changed();
+      } finally {
+        await snap.release();
+      }
+    };
+  }
+
+  private async finish(state: 'Succeeded' | 'Failed' | 'Canceled' | 'ValidationFailed', error?: string): Promise<Migration> {
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    const t = this.tracker;
+    this.sessions.destroyAll();
+    // Whatever a destroyed socket left behind on a server is ended by name.
+    const app = this.sessions.appName;
+    await Promise.all([terminateLeftovers(this.source, app), terminateLeftovers(this.target, app)]);
+    const now = new Date().toISOString();
+    for (const db of this.spec.databases) {
+      const d = t.db(db);
+      if (d.migrationState === 'Succeeded') continue;
+      if (state === 'Succeeded' && this.spec.option === 'Validate') continue;
+      d.migrationState = state === 'Canceled' ? 'Canceled' : state === 'Succeeded' ? 'Succeeded' : 'Failed';
+      d.endedOn ??= now;
+      d.migrationOperation = undefined;
+      for (const x of d.tables ?? []) if (x.state === 'Loading') x.state = state === 'Canceled' ? 'Queued' : 'Errored';
+      t.recount(db);
+      if (state === 'Canceled') d.message = `Canceled. The database "${db}" is left on the target as it is; drop it there if you do not want it.`;
+      else if (state === 'Failed' && d.migrationState === 'Failed') d.message = error?.includes(`"${db}"`) ? error : `Stopped because the migration failed: ${error ?? ''}`;
+    }
+    t.migration.endedOn = now;
+    t.migration.cancel = state === 'Canceled' ? 'True' : t.migration.cancel;
+    const substate = state === 'Succeeded' ? 'Completed' : undefined;
+    if (state === 'Canceled') {
+      t.migration.currentStatus!.error = `Canceled by the user. The target databases (${this.spec.databases.join(', ')}) are left in place; drop them on the target if you do not want them.`;
+    }
+    t.setStatus(state, substate, error);
+    this.opts.store?.clearCancel(this.record.targetKey, this.spec.name);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.record.pid = undefined;
+    this.save();
+    t.flush();
+    return t.snapshot();
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,185 @@
+/**
+ * The per-database phases of a direct migration, each callable on its own so the online mode
+ * can reuse them with its own snapshot (the one its replication slot exported): pre-data
+ * schema, table copy (optionally into tables whose indexes come later), post-data, sequences,
+ * large objects, analyze, verification.
+ */
+import { Transform } from 'node:stream';
+import type { ConnInfo } from '../pg/connection';
+import { explainPgError, withDatabase } from '../pg/connection';
+import { ClientPool } from './clientPool';
+import { copyChunk, PipePool } from './copyTable';
+import { applySql, dumpToString, type PgTools } from './pgTools';
+import { WorkerBudget, runAll } from './pool';
+import { splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
+import type { Sessions } from './sessions';
+import { chunksFor, partsFor, type Chunk, type TablePlan } from './tables';
+import type pg from 'pg';
+
+export interface DbContext {
+  database: string;
+  /** Source and target connections, pointed at this database. */
+  source: ConnInfo;
+  target: ConnInfo;
+  sourceMajor: number;
+  sessions: Sessions;
+  tools: PgTools;
+  budget: WorkerBudget;
+  signal: AbortSignal;
+  excludeSchemas?: string[];
+}
+
+export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
+  return { ...base, source: withDatabase(source, base.database), target: withDatabase(target, base.database) };
+}
+
+/** pg_dump --section=pre-data from the snapshot, applied to the target in one transaction. */
+export async function applyPreData(ctx: DbContext, snapshotId: string | undefined): Promise<void> {
+  const sql = await dumpToString(ctx.tools, ctx.source, { section: 'pre-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas }, ctx.sessions);
+  ctx.signal.throwIfAborted();
+  await applySql(ctx.tools, ctx.target, sql, `creating the schema of database "${ctx.database}" on the target`, ctx.sessions);
+}
+
+export async function dumpPostData(ctx: DbContext, snapshotId: string | undefined): Promise<PostData> {
+  const sql = await dumpToString(ctx.tools, ctx.source, { section: 'post-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas }, ctx.sessions);
+  return splitPostData(sql);
+}
+
+export interface CopyTablesOptions {
+  snapshotId: string | undefined;
+  /** A source session reading the snapshot, used to plan ranges. */
+  planner: pg.Client;
+  /** Split thresholds (see partsFor). */
+  minSplitBytes: number;
+  maxParts: number;
+  /** Bytes per second per pipe; only to make copies slow on purpose (tests). */
+  rateLimit?: number;
+  onTableStart?(t: TablePlan): void;
+  onTableDone?(t: TablePlan, rows: number): void;
+  onTableError?(t: TablePlan, message: string): void;
+}
+
+/** The error of a failed table, naming it. */
+export class TableCopyError extends Error {
+  constructor(
+    readonly table: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Copy tables through the worker budget, largest first. Tables copied in one piece use
+ * TRUNCATE + COPY FREEZE; split tables are truncated once, then filled by parallel ranges.
+ */
+export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTablesOptions): Promise<void> {
+  const total = tables.reduce((s, t) => s + t.bytes, 0);
+  interface Job { t: TablePlan; chunk: Chunk; state: { left: number; rows: number } }
+  const jobs: Job[] = [];
+  for (const t of tables) {
+    const parts = partsFor(t, total, { jobs: ctx.budget.size, minSplitBytes: o.minSplitBytes, maxParts: o.maxParts });
+    const chunks = await chunksFor(o.planner, t, parts, ctx.sourceMajor);
+    const state = { left: chunks.length, rows: 0 };
+    if (chunks.length > 1) {
+      await ctx.sessions.open(ctx.target).then(async (c) => {
+        try {
+          await c.query(`TRUNCATE ONLY ${t.name}`);
+        } finally {
+          await ctx.sessions.close(c);
+        }
+      });
+    }
+    for (const chunk of chunks) jobs.push({ t, chunk, state });
+  }
+  const pipes = new PipePool(ctx.sessions, ctx.source, ctx.target, o.snapshotId);
+  try {
+    await runAll(
+      ctx.budget,
+      jobs,
+      async ({ t, chunk, state }) => {
+        if (chunk.index === 0) o.onTableStart?.(t);
+        try {
+          const throttle = o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined;
+          const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle }));
+          state.rows += r.rows;
+        } catch (e) {
+          const message = `Copying table ${t.name} of database "${ctx.database}" failed: ${describeCopyError(e, ctx)}`;
+          o.onTableError?.(t, message);
+          throw new TableCopyError(t.name, message);
+        }
+        state.left -= 1;
+        if (state.left === 0) o.onTableDone?.(t, state.rows);
+      },
+      ctx.signal,
+    );
+  } finally {
+    await pipes.closeAll();
+  }
+}
+
+function describeCopyError(e: unknown, ctx: DbContext): string {
+  const side = (e as { pgflexSide?: 'source' | 'target' }).pgflexSide;
+  if (side) return explainPgError(e, side === 'source' ? ctx.source : ctx.target).message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Slows a stream to about `bytesPerSecond` (tests use it to act in the middle of a copy). */
+function rateLimiter(bytesPerSecond: number, signal: AbortSignal): Transform {
+  const started = Date.now();
+  let sent = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      sent += chunk.length;
+      const due = started + (sent / bytesPerSecond) * 1000 - Date.now();
+      if (due <= 0 || signal.aborted) cb(null, chunk);
+      else setTimeout(() => cb(null, chunk), due);
+    },
+  });
+}
+
+export function postDataKey(e: PostDataEntry): string {
+  return `${e.type}|${e.schema}|${e.name}`;
+}
+
+/** Entries of group 1 (indexes, keys) for one table, to build as soon as its data is in. */
+export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
+  const key = quotedAll(t.schema, t.table);
+  return pd.entries.filter((e) => e.group === 1 && e.table === key);
+}
+
+export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
+  const one = async (e: PostDataEntry) => {
+    await pool.use(async (c) => {
+      try {
+        await c.query(e.sql);
+      } catch (err) {
+        throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${(err as Error).message}`);
+      }
+    });
+    onDone(e);
+  };
+  if (parallel) await runAll(ctx.budget, entries, one, ctx.signal);
+  else {
+    for (const e of entries) {
+      ctx.signal.throwIfAborted();
+      await ctx.budget.run(() => one(e));
+    }
+  }
+}
+
+/**
+ * Post-data in dependency order: indexes and keys (those not built early), then what hangs on
+ * them, then foreign keys, then the rest one by one. `done` holds entries built already.
+ */
+export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<string>, onDone: (e: PostDataEntry) => void, pool?: ClientPool): Promise<void> {
+  const own = pool ?? new ClientPool(ctx.sessions, ctx.target, pd.prelude);
+  try {
+    for (const g of [1, 2, 3, 4] as const) {
+      const todo = pd.entries.filter((e) => e.group === g && !done.has(postDataKey(e)));
+      await runPostDataEntries(ctx, own, todo, g !== 4, onDone);
+    }
+  } finally {
+    if (!pool) await own.closeAll();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The local record of direct migrations: one JSON file per migration, under
+ * $PGFLEX_STATE_DIR (default ~/.local/state/pgflex)/<target host_port>/<name>.json. It holds
+ * the model and the spec, never a password, so another process (the CLI's status/cancel, the
+ * extension after a reload) can find a migration, and a re-run can resume it. A cancel from
+ * another process is a `<name>.cancel` file beside the record, which the running process polls.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Migration } from '../core/model';
+import type { MigrationSpec } from '../core/provider';
+
+/** What a re-run needs to skip work already done, per database. */
+export interface ResumeState {
+  created?: boolean;
+  preData?: boolean;
+  /** Post-data entries already built: `type|schema|name`. */
+  postDataDone?: string[];
+}
+
+export interface MigrationRecord {
+  version: 1;
+  targetKey: string;
+  spec: MigrationSpec;
+  migration: Migration;
+  /** The process running it, to tell a live migration from one whose process died. */
+  pid?: number;
+  hostname?: string;
+  resume: Record<string, ResumeState>;
+}
+
+export function defaultStateDir(): string {
+  return process.env.PGFLEX_STATE_DIR || path.join(os.homedir(), '.local', 'state', 'pgflex');
+}
+
+/** Migration names are unique per target server. */
+export function targetKeyOf(target: { host: string; port: number }): string {
+  return `${target.host}_${target.port}`.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export class RecordStore {
+  constructor(readonly dir: string = defaultStateDir()) {}
+
+  private file(targetKey: string, name: string, ext = 'json'): string {
+    return path.join(this.dir, targetKey, `${name}.${ext}`);
+  }
+
+  load(targetKey: string, name: string): MigrationRecord | undefined {
+    try {
+      return JSON.parse(readFileSync(this.file(targetKey, name), 'utf8')) as MigrationRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Write through a temporary file and rename, so a reader never sees half a record. */
+  save(rec: MigrationRecord): void {
+    const f = this.file(rec.targetKey, rec.migration.name);
+    mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
+    const tmp = `${f}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(rec, null, 1)}\n`, { mode: 0o600 });
+    renameSync(tmp, f);
+  }
+
+  list(targetKey: string): MigrationRecord[] {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(this.dir, targetKey));
+    } catch {
+      return [];
+    }
+    return names
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => this.load(targetKey, n.slice(0, -5)))
+      .filter((r): r is MigrationRecord => r !== undefined);
+  }
+
+  requestCancel(targetKey: string, name: string): void {
+    const f = this.file(targetKey, name, 'cancel');
+    mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
+    writeFileSync(f, `${new Date().toISOString()}\n`);
+  }
+
+  cancelRequested(targetKey: string, name: string): boolean {
+    return existsSync(this.file(targetKey, name, 'cancel'));
+  }
+
+  clearCancel(targetKey: string, name: string): void {
+    rmSync(this.file(targetKey, name, 'cancel'), { force: true });
+  }
+}
+
+/** Whether the process that wrote a record is still running (on this machine). */
+export function runnerAlive(rec: MigrationRecord): boolean {
+  if (!rec.pid) return false;
+  if (rec.hostname && rec.hostname !== os.hostname()) return true; // cannot tell: assume it runs
+  try {
+    process.kill(rec.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,47 @@
+/** Building direct migration specs and loading fixtures against harness servers. */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { MigrationSpec } from '../../src/core/provider';
+import { connect } from '../../src/pg/connection';
+import { refFromConn } from '../../src/direct/connInfo';
+import { RecordStore } from '../../src/direct/store';
+import type { TestServer } from './postgres';
+
+export function specFor(source: TestServer, target: TestServer, databases: string[], name: string, extra: Partial<MigrationSpec> = {}): MigrationSpec {
+  return {
+    name,
+    source: refFromConn(source.conn('postgres', 'source')),
+    target: refFromConn(target.conn('postgres', 'target')),
+    databases,
+    mode: 'Offline',
+    option: 'Migrate',
+    overwrite: false,
+    jobs: 2,
+    verify: 'counts',
+    ...extra,
+  };
+}
+
+export function tempStore(): RecordStore {
+  return new RecordStore(mkdtempSync(path.join(os.tmpdir(), 'pgflex-state-')));
+}
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+
+/** Create a database on the server and run fixture files in it. */
+export async function loadFixture(server: TestServer, database: string, files: string[]): Promise<void> {
+  await server.psql('postgres', `CREATE DATABASE "${database}"`);
+  const c = await connect(server.conn(database));
+  try {
+    for (const f of files) await c.query(readFileSync(path.join(FIXTURES, f), 'utf8'));
+  } finally {
+    await c.end();
+  }
+}
+
+/** The feature-rich fixture, with the parts the server's version supports. */
+export function richFixtures(server: TestServer): string[] {
+  return server.major >= 12 ? ['rich.sql', 'rich-12.sql'] : ['rich.sql'];
+}

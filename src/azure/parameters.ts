@@ -74,6 +74,15 @@ export class AzureServerParameters {
     }
   }
 
+  /** Change the server's SKU or storage (a long-running operation, followed to the end). */
+  async updateServer(s: AzureServerId, patch: { sku?: { name: string; tier: string }; storage?: { storageSizeGB: number } }, action: string): Promise<void> {
+    try {
+      await (await this.client(s)).servers.beginUpdateAndWait(s.resourceGroup, s.name, patch, this.lro());
+    } catch (e) {
+      throw explainArmError(e, { action, resource: label(s), permission: 'Microsoft.DBforPostgreSQL/flexibleServers/write' });
+    }
+  }
+
   /** Add extensions to `azure.extensions` (keeps what is there; no restart needed). */
   async allowlistExtensions(s: AzureServerId, names: string[]): Promise<string[]> {
     const current = splitList(await this.get(s, 'azure.extensions'));
@@ -125,11 +134,13 @@ export class AzureServerParameters {
   /**
    * Apply a validation rule's `fix` descriptor. Known ids:
    * - `azure.allowlistExtensions` { extensions: "a,b" }
-   * - `azure.sharedPreloadLibraries` { libraries: "a,b" } (restarts only with `restart: true`)
+   * - `azure.addSharedPreloadLibraries` { libraries: "a,b" } (restarts only with `restart: true`)
+ * - `azure.scaleSku` { tier, vCores } (scaling restarts the server: done only with `restart: true`)
+ * - `azure.growStorage` { storageGb }
    * - `azure.walLevelLogical` (restarts only with `restart: true`)
    * - `azure.setParameter` { name, value }
    */
-  async applyFix(s: AzureServerId, fix: { id: string; args?: Record<string, string> }, opts: { restart?: boolean } = {}): Promise<{ summary: string; restartNeeded: boolean }> {
+  async applyFix(s: AzureServerId, fix: { id: string; args?: Record<string, string> }, opts: { restart?: boolean } = {}): Promise<{ summary: string; restartNeeded: boolean; confirmationNeeded?: boolean }> {
     const args = fix.args ?? {};
     const list = (...keys: string[]) => splitList(keys.map((k) => args[k]).find((v) => v !== undefined));
     switch (fix.id) {
@@ -140,6 +151,7 @@ export class AzureServerParameters {
         const v = await this.allowlistExtensions(s, names);
         return { summary: `azure.extensions on ${s.name} is now ${v.join(',')}.`, restartNeeded: false };
       }
+      case 'azure.addSharedPreloadLibraries':
       case 'azure.sharedPreloadLibraries':
       case 'azure.preloadLibraries':
       case 'shared_preload_libraries': {
@@ -160,10 +172,31 @@ export class AzureServerParameters {
         if (r.restartNeeded && opts.restart) await this.restartAndWait(s);
         return { summary: `${args.name} on ${s.name} is now ${args.value}.`, restartNeeded: r.restartNeeded && !opts.restart };
       }
+      case 'azure.scaleSku': {
+        const tier = args.tier ?? 'GeneralPurpose';
+        const vCores = Number(args.vCores ?? 4);
+        const name = args.skuName ?? skuNameFor(tier, vCores);
+        if (!opts.restart) return { summary: `Scaling ${s.name} to ${name} (${tier}) restarts it; confirm to proceed.`, restartNeeded: true, confirmationNeeded: true };
+        await this.updateServer(s, { sku: { name, tier } }, `scale ${s.name} to ${name}`);
+        return { summary: `${s.name} now runs on ${name} (${tier}).`, restartNeeded: false };
+      }
+      case 'azure.growStorage': {
+        const gb = Number(args.storageGb);
+        if (!Number.isFinite(gb) || gb <= 0) throw new AzureError('The fix "azure.growStorage" needs a storage size in GB.', 'invalid');
+        await this.updateServer(s, { storage: { storageSizeGB: gb } }, `grow the storage of ${s.name} to ${gb} GB`);
+        return { summary: `${s.name} now has ${gb} GB of storage (storage cannot shrink later).`, restartNeeded: false };
+      }
       default:
         throw new AzureError(`pgflex cannot apply the fix "${fix.id}" on Azure; follow the corrective action by hand.`, 'invalid');
     }
   }
+}
+
+/** The current general-purpose / memory-optimized / burstable SKU names for a vCore count. */
+export function skuNameFor(tier: string, vCores: number): string {
+  if (tier === 'MemoryOptimized') return `Standard_E${vCores}ds_v5`;
+  if (tier === 'Burstable') return `Standard_B${vCores}ms`;
+  return `Standard_D${vCores}ds_v5`;
 }
 
 function mergeList(current: string[], add: string[]): string[] {

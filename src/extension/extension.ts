@@ -12,8 +12,8 @@ import { createPanels } from './panelsWiring';
 export function activate(context: vscode.ExtensionContext): { context: PgflexContext } {
   const ctx = new PgflexContext(context);
   context.subscriptions.push(ctx);
-  const panels = createPanels(ctx);
-  for (const d of registerCommands(ctx, panels)) context.subscriptions.push(d);
+  const { panels, disposables } = createPanels(ctx);
+  context.subscriptions.push(...disposables, ...registerCommands(ctx, panels));
   ctx.watcher.start();
   void importSandboxConnections(ctx, process.env.PGFLEX_SANDBOX_CONNECTIONS).catch((e) => ctx.log.error(e));
   ctx.log.info(`PostgreSQL Migration ${context.extension.packageJSON.version ?? ''} activated.`);

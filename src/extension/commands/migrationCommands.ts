@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { isTerminal, stateOf } from '../../core/model';
+import { isTerminal, stateOf, type Migration } from '../../core/model';
+import type { ServerRef } from '../../core/provider';
 import type { PgflexContext } from '../context';
 import type { Panels } from '../panelHost';
 import { databasesOf } from '../model/migrationPresentation';
@@ -56,9 +57,17 @@ export async function refreshMigration(ctx: PgflexContext, arg: unknown): Promis
 /** Failed direct migration: run it again under the same name; tables already copied are kept. */
 export async function retry(ctx: PgflexContext, arg: unknown): Promise<void> {
   const { target, migration: m } = await migrationArg(ctx, arg, 'retry', (x) => x.provider === 'direct' && ['Failed', 'Canceled'].includes(stateOf(x)));
+  const created = await retryMigration(ctx, target, m);
+  void vscode.window.showInformationMessage(`Migration ${created.name} restarted (${stateOf(created)}).`);
+}
+
+export async function retryMigration(ctx: PgflexContext, target: ServerRef, m: Migration): Promise<Migration> {
   const plan = retrySpec(m, target, ctx.connections.list(), ctx.config.copyJobs);
   if (!plan.ok) throw new Error(plan.reason);
-  const [sourcePassword, targetPassword] = await Promise.all([ctx.connections.password(plan.sourceConnectionId), ctx.connections.password(plan.targetConnectionId ?? '')]);
+  const [sourcePassword, targetPassword] = await Promise.all([
+    ctx.connections.password(plan.sourceConnectionId),
+    plan.targetConnectionId ? ctx.connections.password(plan.targetConnectionId) : Promise.resolve(undefined),
+  ]);
   ctx.log.addSecret(sourcePassword);
   ctx.log.addSecret(targetPassword);
   const created = await vscode.window.withProgress(
@@ -66,7 +75,7 @@ export async function retry(ctx: PgflexContext, arg: unknown): Promise<void> {
     () => ctx.direct.create(plan.spec, { sourcePassword, targetPassword }),
   );
   ctx.model.refresh(ctx.model.findTargetNode(target));
-  void vscode.window.showInformationMessage(`Migration ${created.name} restarted (${stateOf(created)}).`);
+  return created;
 }
 
 export async function restartInWizard(ctx: PgflexContext, panels: Panels, arg: unknown): Promise<void> {

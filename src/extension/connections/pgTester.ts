@@ -1,10 +1,9 @@
 /**
- * pg work the UI asks for: test a connection, list a source's databases. `pg` is imported
+ * pg work the UI asks for: test a connection. `pg` is imported
  * lazily so activation never loads it. No 'vscode' here.
  */
 import type { ConnInfo, PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
-import { isSystemDatabase } from '../../core/names';
 
 export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode'>, password: string | undefined, role?: string): ConnInfo {
   return {
@@ -38,28 +37,4 @@ export async function testConnection(c: ConnInfo): Promise<TestResult> {
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
-}
-
-export interface DatabaseSize {
-  name: string;
-  sizeBytes?: number;
-}
-
-/** User databases (no templates, no system databases) with their sizes. */
-export async function listUserDatabases(c: ConnInfo): Promise<DatabaseSize[]> {
-  const { withClient } = await import('../../pg/connection');
-  return withClient(c, async (client) => {
-    const r = await client.query<{ datname: string; size: string | null }>(
-      `select datname, case when has_database_privilege(datname, 'CONNECT') then pg_database_size(oid) end as size
-         from pg_database where not datistemplate and datallowconn order by datname`,
-    );
-    return r.rows
-      .filter((row) => !isSystemDatabase(row.datname))
-      .map((row) => ({ name: row.datname, sizeBytes: row.size === null ? undefined : Number(row.size) }));
-  });
-}
-
-export async function databaseNames(c: ConnInfo): Promise<string[]> {
-  const { withClient } = await import('../../pg/connection');
-  return withClient(c, async (client) => (await client.query<{ datname: string }>('select datname from pg_database')).rows.map((r) => r.datname));
 }

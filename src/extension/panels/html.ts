@@ -21,7 +21,8 @@ export function makeNonce(): string {
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `style-src ${cspSource}`,
+    // The toolkit (FAST) feature-detects :focus-visible with a <style> carrying the nonce from meta csp-nonce.
+    `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     `script-src 'nonce-${nonce}'`,
@@ -37,6 +38,7 @@ export function renderShell(o: ShellOptions): string {
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o.cspSource, o.nonce))}">
+    <meta property="csp-nonce" content="${escapeAttr(o.nonce)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${styles}
     <title>${escapeAttr(o.title)}</title>

@@ -13,7 +13,10 @@ const USAGE = `Usage:
       [--overwrite] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
   pgflex status|cancel|cutover --target <url> --name <name> [--json]
   pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
-      [--name <migration>] [--arm-endpoint <https-url>] [--json]
+      [--name <migration>] [--database <db>...] [--wait [--interval <s>] [--timeout <s>]]
+      [--arm-endpoint <https-url>] [--json]
+      Azure token: PGFLEX_ARM_TOKEN, else Azure CLI / environment / managed identity.
+      Private CA for --arm-endpoint: NODE_EXTRA_CA_CERTS=<pem file>.
 
 Passwords: in the URL, or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD. They are never printed.
 Exit codes: 0 Succeeded, 1 Failed or ValidationFailed, 2 usage error, 3 Canceled, 4 waiting for cutover.`;

@@ -24,6 +24,7 @@ import { createTargetDatabase } from './targetDatabase';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
+import { onlineDb, onlineSnapshot, removeOnlineObjects, resetForOnline, startOnlineStream } from './online/engineHooks';
 
 export interface EngineOptions {
   /** Worker budget for the whole migration (COPY pipes and index builds). */
@@ -178,7 +179,6 @@ export class DirectMigrationRun {
         }
         if (this.spec.option === 'Validate') return this.finish('Succeeded');
       }
-      if (this.spec.mode === 'Online') throw new Error('Online migrations are not available in this build of the direct engine.');
       t.setStatus('InProgress', 'MigratingData');
       const finals = await Promise.all(this.spec.databases.map((db) => this.migrateDatabase(db, sourceMajor).catch((e) => {
         this.fail(e);
@@ -190,7 +190,7 @@ export class DirectMigrationRun {
         this.fail(e);
       })));
       if (this.firstError !== undefined || this.canceled) throw this.firstError ?? new Canceled('Canceled.');
-      return this.finish('Succeeded');
+      return this.finish(this.spec.mode === 'Online' ? 'WaitingForUserAction' : 'Succeeded');
     } catch (e) {
       if (this.canceled) return this.finish('Canceled');
       this.fail(e);
@@ -238,6 +238,7 @@ export class DirectMigrationRun {
     };
     t.changed();
     const resume = this.resumeOf(db);
+    if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
       { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas },
       this.source,
@@ -263,7 +264,9 @@ export class DirectMigrationRun {
       resume.postDataDone = [];
       this.save();
     }
-    const snap = await exportSnapshot(this.sessions, ctx.source);
+    const snap = this.spec.mode === 'Online'
+      ? await onlineSnapshot(this.sessions, onlineDb(this.spec.name, db, this.source, this.target))
+      : await exportSnapshot(this.sessions, ctx.source);
     const tables = await listTables(snap.holder, sourceMajor, this.opts.excludeSchemas);
     const prior = new Map((d.tables ?? []).map((x) => [x.name, x]));
     d.tables = tables.map((x): TableProgress => {
@@ -271,13 +274,16 @@ export class DirectMigrationRun {
       return p?.state === 'Completed' ? p : { name: x.name, state: 'Queued', bytes: x.bytes };
     });
     t.recount(db);
+    // The post-data dump runs while the pre-data is applied: both only read the snapshot.
+    const pdDump = dumpPostData(ctx, snap.id);
+    pdDump.catch(() => undefined);
     if (!resume.preData) {
       step('Creating the schema (pre-data)');
       await timed('schema', () => applyPreData(ctx, snap.id));
       resume.preData = true;
       this.save();
     }
-    const pd = await dumpPostData(ctx, snap.id);
+    const pd = await pdDump;
     const done = new Set(resume.postDataDone ?? []);
     const markDone = (e: { type: string; schema: string; name: string }) => {
       done.add(postDataKey(e as never));
@@ -363,9 +369,14 @@ export class DirectMigrationRun {
         } finally {
           await this.sessions.close(c);
         }
-        d.migrationState = 'Succeeded';
-        d.migrationOperation = undefined;
-        d.endedOn = new Date().toISOString();
+        if (this.spec.mode === 'Online') {
+          await snap.release();
+          await startOnlineStream(onlineDb(this.spec.name, db, this.source, this.target), sourceMajor, d);
+        } else {
+          d.migrationState = 'Succeeded';
+          d.migrationOperation = undefined;
+          d.endedOn = new Date().toISOString();
+        }
         phases.total = (Date.now() - started) / 1000;
         t.changed();
       } finally {
@@ -374,17 +385,21 @@ export class DirectMigrationRun {
     };
   }
 
-  private async finish(state: 'Succeeded' | 'Failed' | 'Canceled' | 'ValidationFailed', error?: string): Promise<Migration> {
+  private async finish(state: 'Succeeded' | 'Failed' | 'Canceled' | 'ValidationFailed' | 'WaitingForUserAction', error?: string): Promise<Migration> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     const t = this.tracker;
     this.sessions.destroyAll();
     // Whatever a destroyed socket left behind on a server is ended by name.
     const app = this.sessions.appName;
     await Promise.all([terminateLeftovers(this.source, app), terminateLeftovers(this.target, app)]);
+    if (this.spec.mode === 'Online' && (state === 'Failed' || state === 'Canceled')) {
+      const left = await removeOnlineObjects(this.spec.databases.map((db) => onlineDb(this.spec.name, db, this.source, this.target)));
+      if (left.length) error = `${error ?? 'Canceled.'} Some replication objects could not be removed (run "pgflex cancel" again once the servers are reachable): ${left.join(' ')}`;
+    }
     const now = new Date().toISOString();
     for (const db of this.spec.databases) {
       const d = t.db(db);
-      if (d.migrationState === 'Succeeded') continue;
+      if (d.migrationState === 'Succeeded' || state === 'WaitingForUserAction') continue;
       if (state === 'Succeeded' && this.spec.option === 'Validate') continue;
       d.migrationState = state === 'Canceled' ? 'Canceled' : state === 'Succeeded' ? 'Succeeded' : 'Failed';
       d.endedOn ??= now;
@@ -394,9 +409,9 @@ export class DirectMigrationRun {
       if (state === 'Canceled') d.message = `Canceled. The database "${db}" is left on the target as it is; drop it there if you do not want it.`;
       else if (state === 'Failed' && d.migrationState === 'Failed') d.message = error?.includes(`"${db}"`) ? error : `Stopped because the migration failed: ${error ?? ''}`;
     }
-    t.migration.endedOn = now;
+    if (state !== 'WaitingForUserAction') t.migration.endedOn = now;
     t.migration.cancel = state === 'Canceled' ? 'True' : t.migration.cancel;
-    const substate = state === 'Succeeded' ? 'Completed' : undefined;
+    const substate = state === 'Succeeded' ? 'Completed' : state === 'WaitingForUserAction' ? 'WaitingForCutoverTrigger' : undefined;
     if (state === 'Canceled') {
       t.migration.currentStatus!.error = `Canceled by the user. The target databases (${this.spec.databases.join(', ')}) are left in place; drop them on the target if you do not want them.`;
     }

@@ -120,6 +120,11 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
 
 function describeCopyError(e: unknown, ctx: DbContext): string {
   const side = (e as { pgflexSide?: 'source' | 'target' }).pgflexSide;
+  const raw = e instanceof Error ? e.message : String(e);
+  if (side && /Connection terminated|ECONNRESET|EPIPE|socket hang up|write after end/i.test(raw)) {
+    const c = side === 'source' ? ctx.source : ctx.target;
+    return `The ${side} server ${c.host}:${c.port} closed the connection during the copy (${raw}). Check that it is running, then run the migration again with the same name to resume.`;
+  }
   if (side) return explainPgError(e, side === 'source' ? ctx.source : ctx.target).message;
   return e instanceof Error ? e.message : String(e);
 }

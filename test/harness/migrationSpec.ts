@@ -45,3 +45,25 @@ export async function loadFixture(server: TestServer, database: string, files: s
 export function richFixtures(server: TestServer): string[] {
   return server.major >= 12 ? ['rich.sql', 'rich-12.sql'] : ['rich.sql'];
 }
+
+/** A database whose copy takes seconds under a rate limit: one 4 MB table and a few small ones. */
+export async function loadSlowFixture(server: TestServer, database: string): Promise<void> {
+  await server.psql('postgres', `CREATE DATABASE "${database}"`);
+  await server.psql(
+    database,
+    `CREATE TABLE big (id int PRIMARY KEY, pad text);
+     INSERT INTO big SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 40000) g;
+     CREATE TABLE small_a (id int PRIMARY KEY, v text); INSERT INTO small_a SELECT g, 'a' || g FROM generate_series(1, 100) g;
+     CREATE TABLE small_b (id int PRIMARY KEY, v text); INSERT INTO small_b SELECT g, 'b' || g FROM generate_series(1, 100) g;
+     CREATE TABLE small_c (id int PRIMARY KEY, a int REFERENCES small_a (id)); INSERT INTO small_c SELECT g, g FROM generate_series(1, 100) g;`,
+  );
+}
+
+/** Poll until `cond` holds; fail with `what` after the deadline. */
+export async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

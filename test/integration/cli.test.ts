@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Migration } from '../../src/core/model';
+import { pgflexSessions } from '../harness/compare';
+import { loadSlowFixture, until } from '../harness/migrationSpec';
+import type { TestServer } from '../harness/postgres';
+import { sharedServer, uniqueDb } from '../harness/servers';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+interface Result { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; pid?: number } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return { pid: child.pid, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
+function lastJson(stdout: string): Migration {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Migration;
+}
+
+/** URL without the password: the CLI takes it from the environment. */
+const url = (s: TestServer, db = 'postgres') => s.url(db, false);
+
+describe('pgflex CLI, direct offline (spawns node dist/cli.js against real servers)', function () {
+  this.timeout(120_000);
+  let stateDir: string;
+  let env: NodeJS.ProcessEnv;
+  let source: TestServer;
+  let target: TestServer;
+
+  before(async function () {
+    this.timeout(180_000);
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    source = await sharedServer('15', 'source');
+    target = await sharedServer('16', 'target');
+    stateDir = mkdtempSync(path.join(os.tmpdir(), 'pgflex-cli-state-'));
+    env = { PGFLEX_STATE_DIR: stateDir, PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password };
+  });
+
+  it('migrates with --json (last stdout line is the migration), never prints a password, and status reads it from a fresh process', async () => {
+    const db = uniqueDb('cli');
+    await loadSlowFixture(source, db);
+    const name = `cli-ok-${process.pid}`;
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--json', '--verify', 'checksums'], env).done;
+    assert.equal(r.code, 0, r.stderr);
+    const m = lastJson(r.stdout);
+    assert.equal(m.name, name);
+    assert.equal(m.currentStatus?.state, 'Succeeded');
+    assert.equal(m.currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.fullLoadCompletedTables, 4);
+    assert.match(r.stderr, new RegExp(`${db}: `));
+    for (const out of [r.stdout, r.stderr]) {
+      assert.ok(!out.includes(source.password) && !out.includes(target.password), 'no password printed');
+    }
+    assert.equal((await target.psql(db, 'SELECT count(*) FROM big')).trim(), '40000');
+
+    const s = await cli(['status', '--target', url(target), '--name', name, '--json'], env).done;
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal(lastJson(s.stdout).currentStatus?.state, 'Succeeded');
+
+    const again = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name], env).done;
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already exists on this target \(Succeeded\)/);
+
+    const exists = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`], env).done;
+    assert.equal(exists.code, 1);
+    assert.match(exists.stderr, /already exists on the target server.*--overwrite/);
+  });
+
+  it('exits 2 with a clear message for a 9th database, template1 and a name starting with a hyphen', async () => {
+    const base = ['migrate', '--source', url(source), '--target', url(target)];
+    const nine = await cli([...base, ...Array.from({ length: 9 }, (_, i) => ['--database', `d${i}`]).flat()], env).done;
+    assert.equal(nine.code, 2);
+    assert.match(nine.stderr, /9 databases were chosen; a migration moves at most 8/);
+    const tpl = await cli([...base, '--database', 'template1'], env).done;
+    assert.equal(tpl.code, 2);
+    assert.match(tpl.stderr, /"template1" is a system or template database/);
+    const hyphen = await cli([...base, '--database', 'x', '--name', '-x1'], env).done;
+    assert.equal(hyphen.code, 2);
+    assert.match(hyphen.stderr, /starts with a hyphen/);
+  });
+
+  it('exits 1 naming the server on a wrong password, without printing it', async () => {
+    const db = uniqueDb('clipw');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-pw-${process.pid}`, '--json'], { ...env, PGFLEX_TARGET_PASSWORD: 'wrong-secret-77' }).done;
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`target server 127\\.0\\.0\\.1:${target.port} rejected the password`));
+    assert.equal(lastJson(r.stdout).currentStatus?.state, 'Failed');
+    assert.ok(!r.stderr.includes('wrong-secret-77') && !r.stdout.includes('wrong-secret-77'));
+  });
+
+  it('cancels a running migration from a second process: both report Canceled (exit 3), no session left', async () => {
+    const db = uniqueDb('clicancel');
+    await loadSlowFixture(source, db);
+    const name = `cli-cancel-${process.pid}`;
+    const running = cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--json'], { ...env, PGFLEX_COPY_RATE_LIMIT: '200000' });
+    await until('the copy to start', async () => {
+      const s = await cli(['status', '--target', url(target), '--name', name, '--json'], env).done;
+      if (s.code !== 0) return false;
+      return (lastJson(s.stdout).currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.fullLoadLoadingTables ?? 0) > 0;
+    });
+    const t0 = Date.now();
+    const c = await cli(['cancel', '--target', url(target), '--name', name, '--json'], env).done;
+    assert.equal(c.code, 3, c.stderr);
+    assert.match(c.stderr, /left in place/);
+    const r = await running.done;
+    assert.ok(Date.now() - t0 < 8000, `canceled in ${Date.now() - t0} ms`);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(lastJson(r.stdout).currentStatus?.state, 'Canceled');
+    assert.deepEqual(await pgflexSessions(source.conn()), []);
+    assert.deepEqual(await pgflexSessions(target.conn()), []);
+  });
+});

@@ -17,7 +17,12 @@ const builds = [];
 if (existsSync('src/extension/extension.ts')) {
   builds.push({
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    // extension-lazy: pg, the direct engine and the Azure SDK, loaded on first use so that
+    // activation does not compile them.
+    entryPoints: {
+      extension: 'src/extension/extension.ts',
+      ...(existsSync('src/extension/lazy.ts') ? { 'extension-lazy': 'src/extension/lazy.ts' } : {}),
+    },
     outdir: 'dist',
     platform: 'node',
     target: 'node18',

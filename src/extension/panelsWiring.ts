@@ -13,6 +13,7 @@ import { findSourceConnection } from './model/retrySpec';
 import { connInfo, testConnection } from './connections/pgTester';
 import { retryMigration } from './commands/migrationCommands';
 import { openTarget } from './commands/openTarget';
+import { lazy } from './lazyModules';
 
 const DRAFTS_KEY = 'pgflex.wizardDrafts';
 /** Entra ID tokens as PostgreSQL passwords on Azure servers. */
@@ -103,7 +104,7 @@ function panelServices(ctx: PgflexContext): PanelServices {
       return testConnection(connInfo(server, password ?? (await entraToken(ctx, server)), 'server'));
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
-      const { listUserDatabases } = await import('../pg/factsDatabases');
+      const { listUserDatabases } = lazy();
       const list = await listUserDatabases(
         connInfo(source, sourcePassword ?? (await entraToken(ctx, source)), 'source'),
         connInfo(target, targetPassword ?? (await entraToken(ctx, target)), 'target'),

@@ -6,6 +6,7 @@
 import type { Migration } from '../../core/model';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../../core/provider';
 import type { Azure, ServerInfo } from '../../azure';
+import { lazy } from '../lazyModules';
 import type { AzureServer, AzureSubscription, AzureTenant } from '../model/azureTypes';
 import type { TokenCredentialLike } from './azureAccount';
 
@@ -26,7 +27,7 @@ export interface AzureBackendOptions {
 }
 
 export async function loadAzureBackend(options: AzureBackendOptions): Promise<AzureBackend> {
-  const az = await import('../../azure');
+  const az = lazy();
   const sessions = new Map<string, Azure>();
   const tenantOfSub = new Map<string, string | undefined>();
   const forTenant = (tenantId: string | undefined): Azure => {

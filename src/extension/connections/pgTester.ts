@@ -4,6 +4,7 @@
  */
 import type { ConnInfo, PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
+import { lazy } from '../lazyModules';
 
 export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode'>, password: string | undefined, role?: string): ConnInfo {
   return {
@@ -27,7 +28,7 @@ export interface TestResult {
 
 /** Connects once and reports the server version, or the person-worded error. */
 export async function testConnection(c: ConnInfo): Promise<TestResult> {
-  const { withClient } = await import('../../pg/connection');
+  const { withClient } = lazy();
   try {
     const version = await withClient(c, async (client) => {
       const r = await client.query<{ v: string }>("select current_setting('server_version') as v");

@@ -1,0 +1,8 @@
+/**
+ * Entry of the second extension bundle (dist/extension-lazy.js): everything heavy the
+ * extension uses — pg, the Azure SDK — behind one door, so that activation never compiles
+ * it. Import it only through ./lazyModules.
+ */
+export { openAzure, parseFlexibleServerId } from '../azure';
+export { listUserDatabases } from '../pg/factsDatabases';
+export { withClient } from '../pg/connection';

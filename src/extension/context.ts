@@ -9,6 +9,7 @@ import { type AzureBackend, loadAzureBackend } from './azure/azureBackend';
 import { loadDirectProvider } from './direct/directBackend';
 import { lazyProvider } from './providers';
 import { TreeModel, hiddenKey, type TreeSources } from './model/treeModel';
+import { toServerRef } from './model/connections';
 import { MigrationTreeProvider } from './tree/migrationTreeProvider';
 import { LatencyStatusBar } from './statusBar/latencyStatusBar';
 import { MigrationWatcher } from './migrationWatcher';
@@ -35,7 +36,11 @@ export class PgflexContext extends Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
-    this.direct = lazyProvider('direct', () => loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs })), this.log);
+    this.direct = lazyProvider('direct', async () => {
+      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t) => this.targetPassword(t));
+      this._register(this.config.onDidChange(() => backend.applySettings()));
+      return backend.provider;
+    }, this.log);
     this.azureProvider = lazyProvider('azure', async () => (await this.azureBackend()).provider(), this.log);
     this.model = new TreeModel(this.treeSources());
     this.tree = this._register(new MigrationTreeProvider(this.model));
@@ -61,6 +66,12 @@ export class PgflexContext extends Disposable {
       throw e;
     });
     return this.backend;
+  }
+
+  /** The saved password of a Direct target (the engine ends a dead runner's sessions with it). */
+  async targetPassword(t: ServerRef): Promise<string | undefined> {
+    const c = this.connections.list().find((x) => x.role === 'target' && toServerRef(x).id === t.id);
+    return c ? this.connections.password(c.id) : undefined;
   }
 
   refreshNode(id?: string): void {

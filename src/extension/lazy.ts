@@ -6,3 +6,4 @@
 export { openAzure, parseFlexibleServerId } from '../azure';
 export { listUserDatabases } from '../pg/factsDatabases';
 export { withClient } from '../pg/connection';
+export { DirectProvider } from '../direct/provider';

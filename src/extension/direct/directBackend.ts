@@ -1,14 +1,30 @@
 /**
- * The direct engine's provider, imported on first use (it brings pg, pg-copy-streams and
- * pg_dump handling, which activation must not load).
+ * The direct engine's provider, built on first use from the lazy bundle (pg, pg-copy-streams,
+ * pg_dump handling). Settings are applied to the engine options in place, so a changed
+ * `pgflex.pgDumpPath` or `pgflex.copyJobs` reaches the next migration without losing the
+ * migrations running in this window.
  */
-import type { MigrationProvider } from '../../core/provider';
+import type { MigrationProvider, ServerRef } from '../../core/provider';
+import { lazy } from '../lazyModules';
 
 export interface DirectOptions {
   pgDumpPath?: string;
   jobs?: number;
 }
 
-export async function loadDirectProvider(_options: () => DirectOptions): Promise<MigrationProvider> {
-  throw new Error('The direct migration engine is not available in this build yet.');
+export interface DirectBackend {
+  provider: MigrationProvider;
+  applySettings(): void;
+}
+
+export function loadDirectProvider(options: () => DirectOptions, targetPassword: (t: ServerRef) => Promise<string | undefined>): DirectBackend {
+  const { DirectProvider } = lazy();
+  const engine: { jobs?: number; tools?: { pgDump: string; psql: string } } = {};
+  const applySettings = () => {
+    const o = options();
+    engine.jobs = o.jobs;
+    engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
+  };
+  applySettings();
+  return { provider: new DirectProvider({ engine, targetPassword }), applySettings };
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { MigrationMode, ValidationDetails } from '../core/model';
 import { runRules } from '../core/rules';
-import type { AzureTargetFacts, DatabaseFacts, PgDumpFacts, Probe, ServerFacts, ValidationFacts, ValidationOptions } from '../core/rules/facts';
+import type { AzureTargetFacts, DatabaseFacts, PgDumpFacts, Probe, ValidationFacts, ValidationOptions } from '../core/rules/facts';
 import { isUserDatabase } from '../pg/factsDatabases';
 import { explainPgError, PgConnectError, withClient, withDatabase, type ConnInfo } from '../pg/connection';
 import { readDatabaseFacts, readServerFacts } from '../pg/facts';
@@ -69,14 +69,11 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
   const source: ConnInfo = { ...input.source, role: input.source.role ?? 'source', applicationName: 'pgflex-validate' };
   const target: ConnInfo = { ...input.target, role: input.target.role ?? 'target', applicationName: 'pgflex-validate' };
   const databases = [...new Set(input.databases)];
-  const sourceFacts = probe(() => withClient(source, (c) => readServerFacts(c)), source);
-  const [src, tgt, pgDump] = await Promise.all([
-    sourceFacts,
-    probe(() => withClient(target, (c) => readServerFacts(c)), target),
-    input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.pgDumpPath),
-  ]);
-  const sourceDatabases: Record<string, Probe<DatabaseFacts>> = {};
-  if (src.ok) {
+  // The source's databases are read as soon as the source answers, without waiting for the target.
+  const sourceSide = (async () => {
+    const src = await probe(() => withClient(source, (c) => readServerFacts(c, { sizes: databases })), source);
+    const sourceDatabases: Record<string, Probe<DatabaseFacts>> = {};
+    if (!src.ok) return { src, sourceDatabases };
     await Promise.all(
       databases.map(async (name) => {
         const info = src.value.databases.find((d) => d.name === name);
@@ -90,12 +87,20 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
         sourceDatabases[name] = await probe(() => withClient(conn, (c) => readDatabaseFacts(c, src.value.versionNum)), conn);
       }),
     );
-  }
+    return { src, sourceDatabases };
+  })();
+  // Target sizes matter only for the storage rule, which needs the Azure storage size.
+  const targetSizes = input.azureTarget?.storageMb !== undefined ? 'all' : 'none';
+  const [{ src, sourceDatabases }, tgt, pgDump] = await Promise.all([
+    sourceSide,
+    probe(() => withClient(target, (c) => readServerFacts(c, { sizes: targetSizes })), target),
+    input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.pgDumpPath),
+  ]);
   const facts: ValidationFacts = {
     mode: input.mode,
     overwrite: input.overwrite,
     databases: input.databases,
-    source: src as Probe<ServerFacts>,
+    source: src,
     target: tgt,
     sourceDatabases,
     sourceEndpoint: { host: source.host, port: source.port, user: source.user, sslMode: source.sslMode },

@@ -20,17 +20,20 @@ const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n
 /** Objects created by CREATE EXTENSION come back with the extension, not with the data. */
 const NOT_EXTENSION_MEMBER = `not exists (select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype = 'e')`;
 
-/** Every database on the server; sizes only when asked (pg_database_size walks the files). */
-export async function readDatabaseList(client: pg.Client, withSizes: boolean): Promise<DatabaseInfo[]> {
+/** Which databases to measure: pg_database_size walks every file of a database, so only when needed. */
+export type SizeChoice = 'all' | 'none' | string[];
+
+/** Every database on the server, with sizes as chosen. */
+export async function readDatabaseList(client: pg.Client, sizes: SizeChoice): Promise<DatabaseInfo[]> {
   const { rows } = await client.query(
     `select d.datname, pg_encoding_to_char(d.encoding) as encoding, d.datcollate, d.datctype,
             d.datistemplate, d.datallowconn, pg_get_userbyid(d.datdba) as owner,
             has_database_privilege(d.oid, 'CONNECT') as can_connect,
             to_jsonb(d) ->> 'datlocprovider' as provider,
             coalesce(to_jsonb(d) ->> 'daticulocale', to_jsonb(d) ->> 'datlocale') as icu,
-            case when $1 and has_database_privilege(d.oid, 'CONNECT') then pg_database_size(d.oid) end as size
+            case when ($1 or d.datname = any($2)) and has_database_privilege(d.oid, 'CONNECT') then pg_database_size(d.oid) end as size
        from pg_database d order by d.datname`,
-    [withSizes],
+    [sizes === 'all', Array.isArray(sizes) ? sizes : []],
   );
   return rows.map((r) => {
     const info: DatabaseInfo = {
@@ -50,7 +53,7 @@ export async function readDatabaseList(client: pg.Client, withSizes: boolean): P
   });
 }
 
-export async function readServerFacts(client: pg.Client, opts: { withSizes?: boolean } = {}): Promise<ServerFacts> {
+export async function readServerFacts(client: pg.Client, opts: { sizes?: SizeChoice } = {}): Promise<ServerFacts> {
   // One client runs one query at a time; the queries are few and set-based, so in sequence.
   const head = await client.query(`select current_setting('server_version_num')::int as num, version() as version,
                          coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false) as tls`);
@@ -60,7 +63,7 @@ export async function readServerFacts(client: pg.Client, opts: { withSizes?: boo
                                 where m.oid <> r.oid and pg_has_role(r.oid, m.oid, 'MEMBER') order by 1) as member_of
                     from pg_roles r where r.rolname = current_user`);
   const roles = await client.query('select rolname::text as name from pg_roles order by 1');
-  const databases = await readDatabaseList(client, opts.withSizes ?? true);
+  const databases = await readDatabaseList(client, opts.sizes ?? 'all');
   const extensions = await client.query('select name::text from pg_available_extensions order by 1');
   const slots = await client.query(`select count(*)::int as total,
                          coalesce(array_agg(slot_name::text) filter (where not active and slot_type = 'logical'), '{}') as inactive
@@ -99,7 +102,10 @@ export async function readDatabaseFacts(client: pg.Client, versionNum?: number):
   const tables = await client.query(
     `select n.nspname as schema, c.relname as name, c.relkind = 'p' as partitioned,
               c.relpersistence = 'u' as unlogged, ${withOids} as with_oids,
-              case when c.relkind = 'p' then 0 else pg_total_relation_size(c.oid) end as bytes,
+              -- heap + TOAST: what the copy reads. pg_total_relation_size would also open every
+              -- index, several times slower on thousands of tables, and indexes are rebuilt anyway.
+              case when c.relkind = 'p' then 0
+                   else pg_relation_size(c.oid) + case when c.reltoastrelid <> 0 then pg_relation_size(c.reltoastrelid) else 0 end end as bytes,
               exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p') as has_pk,
               case when c.relreplident = 'i' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)
                    then 'n' else c.relreplident end as replident,

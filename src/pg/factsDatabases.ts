@@ -33,8 +33,8 @@ export function isUserDatabase(d: { name: string; isTemplate: boolean; allowConn
  */
 export async function listUserDatabases(source: ConnInfo, target?: ConnInfo, opts: ListDatabasesOptions = {}): Promise<UserDatabase[]> {
   const [src, tgt] = await Promise.all([
-    withClient({ ...source, role: source.role ?? 'source' }, (c) => readDatabaseList(c, true)),
-    target ? withClient({ ...target, role: target.role ?? 'target' }, (c) => readDatabaseList(c, false)) : Promise.resolve(undefined),
+    withClient({ ...source, role: source.role ?? 'source' }, (c) => readDatabaseList(c, 'all')),
+    target ? withClient({ ...target, role: target.role ?? 'target' }, (c) => readDatabaseList(c, 'none')) : Promise.resolve(undefined),
   ]);
   const onTarget = tgt ? new Set(tgt.map((d) => d.name)) : undefined;
   return src

@@ -66,7 +66,7 @@ export type ReplicaIdentity = 'default' | 'nothing' | 'full' | 'index';
 export interface TableFacts {
   schema: string;
   name: string;
-  /** pg_total_relation_size (heap + indexes + TOAST). */
+  /** Heap + TOAST main forks: the bytes the copy reads (indexes are rebuilt, not copied). */
   bytes: number;
   hasPrimaryKey: boolean;
   replicaIdentity: ReplicaIdentity;

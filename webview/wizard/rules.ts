@@ -252,8 +252,8 @@ export function toggleDatabase(d: WizardDraft, name: string, on: boolean): { dra
 /** Changing the provider changes the name rule and how servers are picked. */
 export function setProvider(d: WizardDraft, provider: ProviderKind): WizardDraft {
   if (d.provider === provider) return d;
-  const n = newDraft(d.id, provider);
-  return { ...d, provider, sourceType: n.sourceType, source: emptyChoice(), target: emptyChoice(), databases: [], overwrite: false };
+  const n = { ...d, provider, sourceType: newDraft(d.id, provider).sourceType, databases: [], overwrite: false };
+  return { ...n, source: { ...emptyChoice(), how: allowedHows(n, 'source')[0] }, target: { ...emptyChoice(), how: allowedHows(n, 'target')[0] } };
 }
 
 export function setMode(d: WizardDraft, mode: MigrationMode): WizardDraft {

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openWebview, SCREENSHOTS, until, type Handler, type WebviewPage } from './browser';
+import { OFFLINE, ONLINE_WAITING, snapshot, VALIDATION_FAILED } from './detailsFixtures';
+
+function detailsHost(ref: { provider: string; targetId: string; name: string }, snap: unknown, extra: Record<string, Handler> = {}): Record<string, Handler> {
+  return {
+    ready: () => ({ ref, snapshot: snap, refresh: { nextInSeconds: 30 } }),
+    refresh: () => snap,
+    cutover: () => ({ message: 'Cutover requested.' }),
+    cancel: () => ({ message: 'Cancel requested. Databases already created on the target stay there: drop them when you no longer need them.' }),
+    copyJson: () => ({ message: 'Copied the migration as JSON.' }),
+    applyFix: () => ({ message: 'Added postgis, pg_trgm to azure.extensions.' }),
+    retry: () => ({ message: 'Retrying the tables that failed.' }),
+    restartInWizard: () => ({}),
+    openInTree: () => ({}),
+    openTarget: () => ({}),
+    ...extra,
+  };
+}
+
+const samples = (values: number[]) => values.map((seconds, i) => ({ at: 1_000_000 + i * 30_000, seconds }));
+
+describe('webview: details', () => {
+  let w: WebviewPage;
+  before(() => mkdirSync(SCREENSHOTS, { recursive: true }));
+  afterEach(async () => {
+    assert.deepEqual(w.cspViolations, [], 'no CSP violations');
+    assert.deepEqual(w.pageErrors, [], 'no page errors');
+    await w.close();
+  });
+
+  it('renders an offline migration in progress: header, table counts, per-table detail, data shown as text', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'orders-move' };
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(OFFLINE)) });
+    await until(() => w.page.locator('#db-table').isVisible(), 'database table');
+    assert.equal(w.posted[0].method, 'ready');
+    assert.deepEqual(await w.state(), { ref }, 'state holds only the ref');
+    assert.equal(await w.page.locator('#state').innerText(), 'InProgress');
+    assert.equal(await w.page.locator('#substate').innerText(), 'MigratingData');
+    const facts = await w.page.locator('#facts').innerText();
+    assert.match(facts, /Offline/);
+    assert.match(facts, /Validate and Migrate/);
+    assert.match(facts, /2026-11-24 08:00:00 UTC/);
+    assert.match(facts, /1h 12m/, 'duration up to the fetch time');
+    assert.match(facts, /src\.example:5432 \(admin\)/, 'direct server shown as host:port (user)');
+    const row = await w.page.locator('#db-table tr[data-db="orders"]').innerText();
+    assert.match(row, /InProgress\s+3\s+1\s+2\s+1/);
+    assert.equal(await w.page.locator('#cutover').count(), 0, 'no cutover for offline');
+    assert.equal(await w.page.locator('#cancel').count(), 1, 'cancel while in progress');
+    assert.equal(await w.page.locator('#azure-limits').count(), 0, 'no Azure limits for direct');
+    assert.match(await w.page.locator('#refresh-status').innerText(), /30 s/);
+    await w.page.locator('#tables-orders summary').click();
+    const tables = await w.page.locator('#tables-orders').innerText();
+    assert.match(tables, /permission denied for table <b>secret<\/b>/, 'error text shown literally');
+    assert.equal(await w.page.locator('img').count(), 0, 'no markup injected from data');
+    // Refresh keeps the opened table detail open.
+    await w.page.locator('#refresh').click();
+    await until(() => w.requests('refresh').length === 1, 'refresh request');
+    await until(async () => (await w.page.locator('#tables-orders').getAttribute('open')) !== null, 'detail still open');
+    // Cancel asks first and reminds about the target databases.
+    await w.page.locator('#cancel').click();
+    await until(() => w.page.locator('#cancel-dialog').isVisible(), 'cancel dialog');
+    assert.match(await w.page.locator('#cancel-dialog').innerText(), /drop them yourself/);
+    await w.page.locator('#cancel-confirm').click();
+    await until(() => w.requests('cancel').length === 1, 'cancel posted');
+    assert.deepEqual(w.requests('cancel')[0], { confirmed: true });
+    await until(async () => /drop them/.test(await w.page.locator('#action-msg').innerText()), 'cancel result shown');
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-offline.png'), fullPage: true });
+  });
+
+  it('renders an online migration waiting for cutover: CDC counters, latency, sparkline, Azure limits; cutover needs the checkbox', async () => {
+    const ref = { provider: 'azure', targetId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/flex1', name: 'flexmove' };
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(ONLINE_WAITING, { orders: samples([40, 20, 5, 0]), billing: samples([300, 200, 150]) })) });
+    await until(() => w.page.locator('#db-table').isVisible(), 'database table');
+    const orders = await w.page.locator('#db-table tr[data-db="orders"]').innerText();
+    assert.match(orders, /420\s+37\s+2\s+0 s/, 'CDC counters and latency in seconds');
+    assert.match(await w.page.locator('#db-table tr[data-db="billing"]').innerText(), /2\.5 min/, 'latency in minutes over a minute');
+    assert.equal(await w.page.locator('#db-table tr[data-db="orders"] svg.spark polyline').count(), 1, 'sparkline drawn');
+    assert.match(await w.page.locator('#azure-limits').innerText(), /7 days.*72 hours.*2026-12-01 08:00:00 UTC/);
+    await w.page.locator('#cutover').click();
+    await until(() => w.page.locator('#cutover-dialog').isVisible(), 'cutover dialog');
+    const dialog = await w.page.locator('#cutover-dialog').innerText();
+    assert.match(dialog, /orders\s+0 s/);
+    assert.match(dialog, /billing\s+2\.5 min/);
+    assert.match(await w.page.locator('#cutover-warning').innerText(), /billing is not caught up/);
+    assert.equal(await w.page.locator('#cutover-confirm').getAttribute('disabled'), '', 'confirm disabled until the box is ticked');
+    await w.page.locator('#cutover-confirm').click({ force: true });
+    assert.equal(w.requests('cutover').length, 0, 'nothing posted without the checkbox');
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-cutover.png') });
+    await w.page.locator('#writes-stopped').click();
+    await until(async () => (await w.page.locator('#cutover-confirm').getAttribute('disabled')) === null, 'confirm enabled');
+    await w.page.locator('#cutover-confirm').click();
+    await until(() => w.requests('cutover').length === 1, 'cutover posted');
+    assert.deepEqual(w.requests('cutover')[0], { databases: ['orders', 'billing'], confirmed: true });
+    assert.equal(await w.page.locator('#cutover-dialog').count(), 0, 'dialog closed');
+    // A pushed snapshot (auto-refresh) updates the page.
+    const done = JSON.parse(JSON.stringify(ONLINE_WAITING));
+    done.currentStatus.state = 'Succeeded';
+    done.currentStatus.currentSubStateDetails.currentSubState = 'Completed';
+    await w.send({ type: 'event', name: 'snapshot', payload: snapshot(done) });
+    await w.send({ type: 'event', name: 'refresh', payload: { note: 'Automatic refresh stopped: the migration is Succeeded.' } });
+    await until(async () => (await w.page.locator('#state').innerText()) === 'Succeeded', 'state updated');
+    assert.match(await w.page.locator('#checklist').innerText(), /ANALYZE/);
+    assert.match(await w.page.locator('#refresh-status').innerText(), /stopped/);
+    assert.equal(await w.page.locator('#cutover').count(), 0, 'no cutover once done');
+    assert.equal(await w.page.locator('#open-target').count(), 1, 'open target after success');
+  });
+
+  it('renders failed validation: rules with states, times, corrective action, one-click fix; copy as JSON', async () => {
+    const ref = { provider: 'azure', targetId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/flex1', name: 'validateonly' };
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(VALIDATION_FAILED)) });
+    await until(() => w.page.locator('#validation').isVisible(), 'validation section');
+    const section = await w.page.locator('#validation').innerText();
+    assert.match(section, /1 succeeded, 1 warnings, 1 failed/);
+    assert.match(section, /Started 2026-11-24 08:00:10 UTC/);
+    assert.match(section, /3m 0s/, 'validation duration');
+    assert.match(section, /What to do: Add postgis and pg_trgm/, 'failed rule open with its corrective action');
+    assert.match(section, /Error code 603108/);
+    assert.match(section, /C\.UTF-8/, 'warning open too');
+    assert.equal(await w.page.locator('#cancel').count(), 0, 'no cancel once ended');
+    assert.equal(await w.page.locator('#retry').count(), 0, 'retry only for direct');
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-validation.png'), fullPage: true });
+    await w.page.locator('vscode-button.fix').click();
+    await until(() => w.requests('applyFix').length === 1, 'fix posted');
+    assert.deepEqual(w.requests('applyFix')[0], { fixId: 'allowlist-extensions', args: { extensions: 'postgis,pg_trgm' } });
+    await until(async () => /azure\.extensions/.test(await w.page.locator('#action-msg').innerText()), 'fix result shown');
+    await w.page.locator('#copy-json').click();
+    await until(() => w.requests('copyJson').length === 1, 'copy posted');
+    await w.page.locator('#restart').click();
+    await until(() => w.requests('restartInWizard').length === 1, 'restart posted');
+  });
+
+  it('shows the host error when the migration cannot be loaded, and rejects a malformed snapshot', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:gone:5432@x', name: 'lost' };
+    w = await openWebview({
+      bundle: 'detailsMain',
+      handlers: { ...detailsHost(ref, undefined), ready: () => ({ ref, refresh: {}, error: 'The target server of "lost" is no longer in the Migrations view.' }) },
+    });
+    await until(() => w.page.locator('#load-error').isVisible(), 'error shown');
+    assert.match(await w.page.locator('#load-error').innerText(), /no longer in the Migrations view/);
+    await w.send({ type: 'event', name: 'snapshot', payload: { migration: { name: 42 }, fetchedAt: 1, latency: {} } });
+    // Messages arrive in order: once this one shows, the malformed one has been handled.
+    await w.send({ type: 'event', name: 'refresh', payload: { note: 'marker note' } });
+    await until(async () => /marker note/.test(await w.page.locator('#refresh-status').innerText()), 'later event applied');
+    assert.equal(await w.page.locator('#db-table').count(), 0, 'malformed snapshot ignored');
+    assert.equal(await w.page.locator('#load-error').count(), 1);
+  });
+});

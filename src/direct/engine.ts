@@ -12,7 +12,7 @@ import { describeServer, type ConnInfo } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
-import { applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
 import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
@@ -355,7 +355,7 @@ export class DirectMigrationRun {
         const c = await this.sessions.open(ctx.target);
         try {
           step('Analyzing');
-          await timed('analyze', () => c.query('ANALYZE'));
+          await timed('analyze', () => analyzeTarget(ctx));
           if ((this.spec.verify ?? 'counts') !== 'none') {
             step('Verifying');
             const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';

@@ -95,6 +95,8 @@ export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnI
         subs.add(row.subname);
         if (mine(row.subname)) out.push({ server: 'target', kind: 'subscription', name: row.subname, database: db });
       }
+      const p = await c.query('SELECT pubname FROM pg_publication ORDER BY 1');
+      for (const row of p.rows) if (mine(row.pubname)) out.push({ server: 'target', kind: 'publication', name: row.pubname, database: db });
       // Extra rows replicated from other migrations are not leftovers of this target.
       for (const n of await heartbeatRows(c)) if (mine(n) && (subs.has(n) || migration !== undefined)) out.push({ server: 'target', kind: 'heartbeat', name: n, database: db });
     });

@@ -142,6 +142,12 @@ export async function removeReplication(db: OnlineDb): Promise<RemovalReport> {
     await dropPublication(s, name);
     return (r.rowCount ?? 0) > 0;
   });
+  // The schema copy (pg_dump's post-data) brings the publication to the target as well.
+  await step(`publication ${name} on the target`, targetConn(db, monitorApp(db)), async (t) => {
+    const r = await t.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
+    await dropPublication(t, name);
+    return (r.rowCount ?? 0) > 0;
+  });
   await step(`heartbeat of ${name} on the source`, sourceConn(db, monitorApp(db)), (s) => dropHeartbeat(s, name, 'source'));
   return out;
 }

@@ -1,0 +1,330 @@
+/**
+ * An online migration after its copy: watched, cut over or canceled, from the process that
+ * started it or from any later one. Everything needed lives on the servers (slot,
+ * publication, subscription, heartbeat) plus the local record (spec and model, no password),
+ * so a fresh process given the passwords can pick it up. The running watcher takes requests
+ * from other processes through files beside the record (`<name>.cutover`, `<name>.cancel`).
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DatabaseMigrationState, Migration } from '../../core/model';
+import type { Secrets } from '../../core/provider';
+import { connFromRef } from '../connInfo';
+import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { CutoverError, cutoverDatabase } from './cutover';
+import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
+import { findLeftovers, describeLeftover } from './leftovers';
+import { removeReplication, type OnlineDb } from './replicationObjects';
+
+export type CutoverMode = 'auto' | 'wait';
+
+export interface OnlineRef {
+  store: RecordStore;
+  targetKey: string;
+  name: string;
+  secrets: Secrets;
+}
+
+/** The model of an online migration being watched (a tracker's, or the record's own). */
+export interface ModelSink {
+  migration: Migration;
+  changed(): void;
+}
+
+function load(ref: OnlineRef): MigrationRecord {
+  const rec = ref.store.load(ref.targetKey, ref.name);
+  if (!rec) throw new Error(`No direct migration named "${ref.name}" is recorded for this target.`);
+  if (rec.spec.mode !== 'Online') throw new Error(`"${ref.name}" is an offline migration: there is nothing to cut over.`);
+  return rec;
+}
+
+function dbsOf(rec: MigrationRecord, secrets: Secrets, only?: string[]): OnlineDb[] {
+  const source = connFromRef(rec.spec.source, secrets.sourcePassword, 'source');
+  const target = connFromRef(rec.spec.target, secrets.targetPassword, 'target');
+  return rec.spec.databases
+    .filter((d) => !only || only.includes(d))
+    .map((database) => ({ migration: rec.spec.name, database, source, target }));
+}
+
+function details(m: Migration): Record<string, DatabaseMigrationState> {
+  return (((m.currentStatus ??= {}).currentSubStateDetails ??= {}).dbDetails ??= {});
+}
+
+const requestFile = (ref: OnlineRef) => path.join(ref.store.dir, ref.targetKey, `${ref.name}.cutover`);
+
+/** Ask the process watching the migration to cut over (all databases when `dbs` is empty). */
+export function requestCutover(ref: OnlineRef, dbs: string[] = []): void {
+  mkdirSync(path.dirname(requestFile(ref)), { recursive: true, mode: 0o700 });
+  writeFileSync(requestFile(ref), JSON.stringify(dbs));
+}
+
+function takeCutoverRequest(ref: OnlineRef): string[] | undefined {
+  const f = requestFile(ref);
+  if (!existsSync(f)) return undefined;
+  let dbs: string[] = [];
+  try {
+    dbs = JSON.parse(readFileSync(f, 'utf8')) as string[];
+  } catch {
+    /* an empty or partial file means all databases */
+  }
+  rmSync(f, { force: true });
+  return dbs;
+}
+
+function applySample(d: DatabaseMigrationState, s: StreamSample): void {
+  d.latency = Math.round(s.latency * 10) / 10;
+  d.cdcInsertCounter = s.cdcInsertCounter;
+  d.cdcUpdateCounter = s.cdcUpdateCounter;
+  d.cdcDeleteCounter = s.cdcDeleteCounter;
+  d.appliedChanges = s.appliedChanges;
+  if (s.incomingChanges !== undefined) d.incomingChanges = Math.max(s.incomingChanges, s.appliedChanges);
+  if (s.problem) d.message = s.problem;
+  else if (!s.workerRunning) d.message = 'Replication is interrupted (the subscription worker on the target is not running); PostgreSQL retries by itself every few seconds.';
+  else d.message = `Streaming; latency ${d.latency} s.`;
+}
+
+/**
+ * Cut over the given databases (default: all still waiting), updating `sink`'s model.
+ * Ends Succeeded when no database is left waiting; a database whose cutover fails keeps its
+ * replication (so nothing is lost) and says why; the migration stays WaitingForUserAction.
+ */
+export async function performCutover(rec: MigrationRecord, secrets: Secrets, sink: ModelSink, only?: string[]): Promise<void> {
+  const m = sink.migration;
+  const all = details(m);
+  const waiting = dbsOf(rec, secrets, only).filter((db) => all[db.database]?.migrationState === 'WaitingForCutoverTrigger');
+  if (waiting.length === 0) throw new Error(`No database of "${rec.spec.name}" is waiting for cutover${only?.length ? ` among ${only.join(', ')}` : ''}.`);
+  m.triggerCutover = 'True';
+  m.dbsToTriggerCutoverOn = waiting.map((w) => w.database);
+  m.currentStatus!.state = 'InProgress';
+  m.currentStatus!.currentSubStateDetails!.currentSubState = 'CompletingMigration';
+  sink.changed();
+  await Promise.all(waiting.map(async (db) => {
+    const d = all[db.database];
+    d.migrationOperation = 'Cutting over';
+    sink.changed();
+    try {
+      const r = await cutoverDatabase(db);
+      d.migrationState = 'Succeeded';
+      d.cutoverSeconds = Math.round(r.cutoverSeconds * 1000) / 1000;
+      d.verification = r.verification;
+      d.latency = 0;
+      d.endedOn = new Date().toISOString();
+      d.message = r.problems.length
+        ? `Cut over in ${d.cutoverSeconds} s, but some replication objects could not be removed: ${r.problems.join(' ')}`
+        : `Cut over in ${d.cutoverSeconds} s; ${r.sequencesSet} sequences set; row counts equal in ${r.verification.tablesChecked} tables.`;
+    } catch (e) {
+      d.message = e instanceof CutoverError ? e.message : `Cutover of "${db.database}" failed: ${e instanceof Error ? e.message : String(e)}. Replication is still running; retry the cutover or cancel.`;
+    } finally {
+      d.migrationOperation = undefined;
+      sink.changed();
+    }
+  }));
+  const left = Object.values(all).filter((d) => d.migrationState !== 'Succeeded');
+  if (left.length === 0) {
+    m.currentStatus!.state = 'Succeeded';
+    m.currentStatus!.currentSubStateDetails!.currentSubState = 'Completed';
+    m.endedOn = new Date().toISOString();
+  } else {
+    m.currentStatus!.state = 'WaitingForUserAction';
+    m.currentStatus!.currentSubStateDetails!.currentSubState = 'WaitingForCutoverTrigger';
+    const failed = waiting.filter((w) => all[w.database].migrationState !== 'Succeeded');
+    if (failed.length) m.currentStatus!.error = all[failed[0].database].message;
+  }
+  sink.changed();
+}
+
+/** Cancel: replication objects removed on both servers; the target databases stay. */
+export async function performCancel(rec: MigrationRecord, secrets: Secrets, sink: ModelSink): Promise<string[]> {
+  const m = sink.migration;
+  const problems = (await Promise.all(dbsOf(rec, secrets).map((db) => removeReplication(db)))).flatMap((r) => r.problems);
+  const now = new Date().toISOString();
+  m.cancel = 'True';
+  m.endedOn = now;
+  for (const d of Object.values(details(m))) {
+    if (d.migrationState === 'Succeeded') continue;
+    d.migrationState = 'Canceled';
+    d.endedOn ??= now;
+    d.migrationOperation = undefined;
+    d.message = `Canceled. The database "${d.databaseName}" is left on the target as it is; drop it there if you do not want it.`;
+  }
+  m.currentStatus!.state = 'Canceled';
+  m.currentStatus!.currentSubStateDetails!.currentSubState = undefined;
+  m.currentStatus!.error = problems.length
+    ? `Canceled, but these replication objects could not be removed (run "pgflex cancel" again, or remove them by hand): ${problems.join(' ')}`
+    : `Canceled by the user. The target databases (${rec.spec.databases.join(', ')}) are left in place; drop them on the target if you do not want them.`;
+  sink.changed();
+  return problems;
+}
+
+export interface WatchOptions {
+  cutover: CutoverMode;
+  /** auto: how long every database must stay at latency 0 before the cutover (seconds). */
+  quietSeconds?: number;
+  /** How often the model is refreshed (ms). */
+  everyMs?: number;
+  /** Stop watching (the migration keeps streaming on the servers). */
+  signal?: AbortSignal;
+  /** The live model to update (e.g. the run's tracker); default: the record's own. */
+  sink?: ModelSink;
+  onChange?(m: Migration): void;
+}
+
+export type WatchEnd = 'Succeeded' | 'Canceled' | 'Detached';
+
+/**
+ * Watch a migration that waits for cutover: beats and latency every second into the model
+ * and the record, requests from other processes honoured, and with `auto` the cutover once
+ * the latency has stayed 0 for a few seconds. Resolves when it ends or `signal` stops it.
+ */
+export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<WatchEnd> {
+  const rec = load(ref);
+  const sink: ModelSink = o.sink ?? { migration: rec.migration, changed: () => undefined };
+  const save = () => {
+    rec.migration = sink.migration;
+    ref.store.save(rec);
+    o.onChange?.(structuredClone(sink.migration));
+  };
+  const saved: ModelSink = { migration: sink.migration, changed: () => { sink.changed(); save(); } };
+  rec.pid = process.pid;
+  save();
+  const monitors = new Map<string, LatencyMonitor>();
+  const refreshMonitors = () => {
+    for (const db of dbsOf(rec, ref.secrets)) {
+      const waiting = details(sink.migration)[db.database]?.migrationState === 'WaitingForCutoverTrigger';
+      if (waiting && !monitors.has(db.database)) {
+        const mon = new LatencyMonitor(db);
+        mon.start();
+        monitors.set(db.database, mon);
+      } else if (!waiting && monitors.has(db.database)) {
+        void monitors.get(db.database)!.stop();
+        monitors.delete(db.database);
+      }
+    }
+  };
+  let quietSince: number | undefined;
+  try {
+    for (;;) {
+      if (o.signal?.aborted) return 'Detached';
+      const state = sink.migration.currentStatus?.state;
+      if (state === 'Succeeded' || state === 'Canceled') return state;
+      if (ref.store.cancelRequested(ref.targetKey, ref.name)) {
+        await Promise.all([...monitors.values()].map((x) => x.stop()));
+        monitors.clear();
+        await performCancel(rec, ref.secrets, saved);
+        ref.store.clearCancel(ref.targetKey, ref.name);
+        return 'Canceled';
+      }
+      const request = takeCutoverRequest(ref);
+      if (request) await performCutover(rec, ref.secrets, saved, request.length ? request : undefined).catch((e) => {
+        sink.migration.currentStatus!.error = e instanceof Error ? e.message : String(e);
+      });
+      refreshMonitors();
+      const samples = await Promise.all([...monitors.entries()].map(async ([db, mon]) => [db, await mon.sample()] as const));
+      for (const [db, s] of samples) applySample(details(sink.migration)[db], s);
+      saved.changed();
+      const allQuiet = samples.length > 0 && samples.every(([, s]) => s.latency === 0 && s.workerRunning && !s.problem);
+      quietSince = allQuiet ? (quietSince ?? Date.now()) : undefined;
+      if (o.cutover === 'auto' && quietSince !== undefined && Date.now() - quietSince >= (o.quietSeconds ?? 3) * 1000) {
+        await Promise.all([...monitors.values()].map((x) => x.stop()));
+        monitors.clear();
+        await performCutover(rec, ref.secrets, saved);
+        quietSince = undefined;
+        continue;
+      }
+      await sleep(o.everyMs ?? 1000, o.signal);
+    }
+  } finally {
+    await Promise.all([...monitors.values()].map((x) => x.stop()));
+    rec.pid = undefined;
+    save();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A watcher other than this process is alive for the record. */
+function watchedElsewhere(rec: MigrationRecord): boolean {
+  return rec.pid !== undefined && rec.pid !== process.pid && runnerAlive(rec);
+}
+
+async function waitForRecord(ref: OnlineRef, done: (m: Migration) => boolean, timeoutMs: number): Promise<Migration> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const rec = load(ref);
+    if (done(rec.migration)) return rec.migration;
+    if (Date.now() > until || !watchedElsewhere(rec)) return rec.migration;
+    await sleep(200);
+  }
+}
+
+/**
+ * Cut over from any process: a running watcher is asked to do it; otherwise it is done here.
+ * Returns the model afterwards (Succeeded, or still waiting with the reason in its messages).
+ */
+export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 15 * 60_000): Promise<Migration> {
+  const rec = load(ref);
+  if (watchedElsewhere(rec)) {
+    requestCutover(ref, dbs ?? []);
+    return waitForRecord(ref, (m) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !existsSync(requestFile(ref))), timeoutMs);
+  }
+  const state = rec.migration.currentStatus?.state;
+  if (state !== 'WaitingForUserAction') throw new Error(`The migration "${ref.name}" is ${state ?? 'in an unknown state'}; only a migration waiting for cutover can be cut over.`);
+  await performCutover(rec, ref.secrets, { migration: rec.migration, changed: () => ref.store.save(rec) }, dbs);
+  ref.store.save(rec);
+  return rec.migration;
+}
+
+/**
+ * Cancel from any process: a running watcher is asked; otherwise the replication objects are
+ * removed here, whatever state the record is in (a crashed run may have left them).
+ */
+export async function cancelOnline(ref: OnlineRef): Promise<{ migration: Migration; problems: string[] }> {
+  const rec = load(ref);
+  if (rec.migration.currentStatus?.state === 'Succeeded') throw new Error(`The migration "${ref.name}" has already ended (Succeeded); there is nothing to cancel.`);
+  if (watchedElsewhere(rec)) {
+    ref.store.requestCancel(ref.targetKey, ref.name);
+    const m = await waitForRecord(ref, (x) => x.currentStatus?.state === 'Canceled', 30_000);
+    if (m.currentStatus?.state === 'Canceled') return { migration: m, problems: [] };
+  }
+  const fresh = load(ref);
+  const problems = await performCancel(fresh, ref.secrets, { migration: fresh.migration, changed: () => undefined });
+  fresh.pid = undefined;
+  ref.store.save(fresh);
+  ref.store.clearCancel(ref.targetKey, ref.name);
+  return { migration: fresh.migration, problems };
+}
+
+/**
+ * The model with live figures: when no process watches the migration, one beat is written
+ * and timed here. Leftover replication objects of an ended migration are named in `error`.
+ */
+export async function statusOnline(ref: OnlineRef): Promise<Migration> {
+  const rec = load(ref);
+  const m = rec.migration;
+  const state = m.currentStatus?.state;
+  if (state === 'WaitingForUserAction' && !watchedElsewhere(rec) && ref.secrets.sourcePassword !== undefined) {
+    for (const db of dbsOf(rec, ref.secrets)) {
+      const d = details(m)[db.database];
+      if (d?.migrationState === 'WaitingForCutoverTrigger') applySample(d, await measureOnce(db));
+    }
+  }
+  if (state === 'Succeeded' || state === 'Canceled' || state === 'Failed') {
+    const source = connFromRef(rec.spec.source, ref.secrets.sourcePassword, 'source');
+    const target = connFromRef(rec.spec.target, ref.secrets.targetPassword, 'target');
+    const left = await findLeftovers({ source, target }, rec.spec.name).catch(() => []);
+    if (left.length) {
+      (m.currentStatus ??= {}).error = `Replication objects of this migration are still on the servers: ${left.map(describeLeftover).join('; ')}. Run "pgflex cancel" for it to remove them.`;
+    }
+  }
+  return m;
+}

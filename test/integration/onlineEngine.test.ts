@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { DirectMigrationRun } from '../../src/direct/engine';
+import { watchOnline } from '../../src/direct/online/control';
+import { migrationPrefix } from '../../src/direct/online/names';
+import { targetKeyOf } from '../../src/direct/store';
+import { specFor, tempStore } from '../harness/migrationSpec';
+import { available, type PgVersion } from '../harness/postgres';
+import { sharedServer, uniqueDb } from '../harness/servers';
+import { dumpTables, replicationObjects, SCHEMA, sequenceValue, Writer } from './onlineFixture';
+
+describe('direct online migration through the engine (real servers)', function () {
+  this.timeout(240_000);
+
+  for (const [sv, tv] of [['11', '16'], ['15', '16']] as [PgVersion, PgVersion][]) {
+    if (!available(sv)) continue;
+    it(`PG${sv} → PG${tv}: copy from the slot's snapshot while a writer runs, wait for cutover with live latency, cut over automatically: equal row for row, nothing left`, async () => {
+      const source = await sharedServer(sv, 'source');
+      const target = await sharedServer(tv, 'target');
+      const db = uniqueDb(`onleng${sv}`);
+      await source.psql('postgres', `CREATE DATABASE ${db}`);
+      await source.psql(db, SCHEMA);
+      const writer = new Writer(source, db).start();
+      await writer.waitOps(5);
+      const store = tempStore();
+      const name = `onl-eng-${sv}-${process.pid}`;
+      const spec = specFor(source, target, [db], name, { mode: 'Online' });
+      const secrets = { sourcePassword: source.password, targetPassword: target.password };
+      const run = new DirectMigrationRun(spec, secrets, { store, throttleMs: 10 });
+      const m = await run.done;
+      assert.equal(m.currentStatus?.state, 'WaitingForUserAction', m.currentStatus?.error);
+      assert.equal(m.currentStatus?.currentSubStateDetails?.currentSubState, 'WaitingForCutoverTrigger');
+      assert.equal(m.currentStatus?.currentSubStateDetails?.dbDetails?.[db].migrationState, 'WaitingForCutoverTrigger');
+      await writer.waitOps(20);
+      const ref = { store, targetKey: targetKeyOf(spec.target), name, secrets };
+      // Watch while the writer still runs: latency and CDC counters appear in the record.
+      const stop = new AbortController();
+      const seen: number[] = [];
+      const watching = watchOnline(ref, { cutover: 'wait', everyMs: 200, signal: stop.signal, onChange: (x) => {
+        const d = x.currentStatus?.currentSubStateDetails?.dbDetails?.[db];
+        if (d?.latency !== undefined && (d.appliedChanges ?? 0) > 0) seen.push(d.latency);
+        if (seen.length >= 5) stop.abort();
+      } });
+      assert.equal(await watching, 'Detached');
+      assert.ok(seen.every((l) => l < 5), `latencies ${seen.join(', ')}`);
+      const rec = store.load(ref.targetKey, name)!;
+      const d = rec.migration.currentStatus!.currentSubStateDetails!.dbDetails![db];
+      assert.ok((d.cdcInsertCounter ?? 0) > 0 && (d.cdcUpdateCounter ?? 0) > 0 && (d.cdcDeleteCounter ?? 0) > 0, JSON.stringify(d));
+      await writer.stop();
+      assert.equal(await watchOnline(ref, { cutover: 'auto', quietSeconds: 1, everyMs: 200 }), 'Succeeded');
+      const done = store.load(ref.targetKey, name)!.migration;
+      assert.equal(done.currentStatus?.state, 'Succeeded');
+      const dd = done.currentStatus!.currentSubStateDetails!.dbDetails![db];
+      assert.equal(dd.migrationState, 'Succeeded');
+      assert.ok((dd.cutoverSeconds ?? 99) < 5, `cutover ${dd.cutoverSeconds} s`);
+      assert.deepEqual(await dumpTables(target, db), await dumpTables(source, db));
+      assert.equal(await sequenceValue(target, db), await sequenceValue(source, db));
+      assert.deepEqual(await replicationObjects(source, db, migrationPrefix(name)), []);
+      assert.deepEqual(await replicationObjects(target, db, migrationPrefix(name)), []);
+    });
+  }
+
+  it('cancel mid-copy stops the run and leaves no slot, publication or subscription', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('onlcancel');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql(db, `${SCHEMA} INSERT INTO t_int (v, n) SELECT repeat('x', 200), g FROM generate_series(1, 20000) g;`);
+    const name = `onl-cancel-${process.pid}`;
+    const run = new DirectMigrationRun(specFor(source, target, [db], name, { mode: 'Online' }), { sourcePassword: source.password, targetPassword: target.password }, { store: tempStore(), throttleMs: 10, copyRateLimit: 200_000 });
+    await new Promise<void>((resolve) => {
+      const off = run.tracker.onChange((m) => {
+        if ((m.currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.fullLoadLoadingTables ?? 0) > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const objects = await replicationObjects(source, db, migrationPrefix(name));
+    assert.ok(objects.some((o) => o.startsWith('slot')), `a slot exists during the copy: ${objects.join(', ')}`);
+    run.cancel();
+    const m = await run.done;
+    assert.equal(m.currentStatus?.state, 'Canceled', m.currentStatus?.error);
+    assert.deepEqual(await replicationObjects(source, db, migrationPrefix(name)), []);
+    assert.deepEqual(await replicationObjects(target, 'postgres', migrationPrefix(name)), []);
+  });
+});

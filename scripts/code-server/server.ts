@@ -184,7 +184,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
       const dir = path.join(userDataDir, 'logs');
       if (!existsSync(dir)) return `(no logs under ${dir})\n${output}`;
       return filesUnder(dir)
-        .filter((f) => filter.test(f))
+        .filter((f) => filter.test(path.relative(dir, f)))
         .map((f) => `--- ${f}\n${readFileSync(f, 'utf8').slice(-6000)}`)
         .join('\n');
     },

@@ -29,8 +29,9 @@ export class Workbench {
     await this.page.locator('.part.sidebar .composite.title h2', { hasText: new RegExp(title, 'i') }).waitFor({ timeout: this.timeoutMs });
   }
 
-  treeItem(name: string | RegExp): Locator {
-    return this.page.locator('.part.sidebar').getByRole('treeitem', { name });
+  /** A tree row by what it shows (label, then description). Its aria-label is often the tooltip instead. */
+  treeItem(text: string | RegExp): Locator {
+    return this.page.locator('.part.sidebar [role="treeitem"]').filter({ hasText: text });
   }
 
   async waitForTreeItem(name: string | RegExp): Promise<Locator> {

@@ -18,11 +18,11 @@ function node(args: string[], what: string): Promise<void> {
 }
 
 /**
- * Packages into a fresh temporary folder and returns the .vsix path. vsce runs the manifest's
- * `vscode:prepublish` script when there is one, else the plain build runs first.
+ * Packages as `npm run package` does (production bundles, then vsce), but into a fresh
+ * temporary folder so concurrent runs never share a file; returns the .vsix path.
  */
 export async function packageVsix(opts: { build?: boolean } = {}): Promise<string> {
-  if (opts.build ?? true) await node([path.join(ROOT, 'esbuild.mjs')], 'Building the extension (node esbuild.mjs)');
+  if (opts.build ?? true) await node([path.join(ROOT, 'esbuild.mjs'), '--production'], 'Building the extension (node esbuild.mjs --production)');
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'pgflex-vsix-')), 'pgflex.vsix');
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   await node([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], 'Packaging the extension (vsce package)');

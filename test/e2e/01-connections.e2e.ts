@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { current, step } from './session';
+
+export const VIEW = 'PostgreSQL Migration';
+export const SOURCE_LABEL = 'e2e source';
+export const TARGET_LABEL = 'e2e target';
+
+/** Adds a connection with the "Add connection…" tree entry, answering each input box as a user would. */
+async function addConnection(role: 'Source' | 'Target', label: string, port: number, password: string): Promise<void> {
+  const { wb } = current();
+  await (await wb.waitForTreeItem(/^Add connection/)).click();
+  await wb.pick(new RegExp(`^${role}\\b`));
+  await wb.answer(/\(2\/7\)/, '127.0.0.1');
+  await wb.answer(/\(3\/7\)/, String(port));
+  await wb.answer(/\(4\/7\)/, 'postgres');
+  await wb.answer(/\(5\/7\)/, 'postgres');
+  await wb.pick(/^disable\b/);
+  await wb.answer(/\(7\/7\)/, password);
+  await wb.answer(/Name this connection/, label);
+}
+
+describe('e2e: extension and connections', () => {
+  it('activates and shows the PostgreSQL Migration view with its Direct section', async () => {
+    const { wb } = current();
+    await step('open the PostgreSQL Migration view', async () => {
+      await wb.openView(VIEW);
+      await wb.waitForTreeItem(/^Direct/);
+      await wb.waitForTreeItem(/^Add connection/);
+    });
+  });
+
+  it('adds the source and the target through the input boxes (passwords typed)', async () => {
+    const { wb, servers } = current();
+    await step('add the source connection', async () => {
+      await addConnection('Source', SOURCE_LABEL, servers.source.port, servers.source.password);
+      await wb.waitForTreeItem(new RegExp(`^${SOURCE_LABEL}\\s*source · 127\\.0\\.0\\.1:${servers.source.port}`));
+    });
+    await step('add the target connection', async () => {
+      await addConnection('Target', TARGET_LABEL, servers.target.port, servers.target.password);
+      await wb.waitForTreeItem(new RegExp(`^${TARGET_LABEL}\\s*target · 127\\.0\\.0\\.1:${servers.target.port}`));
+    });
+    const log = current().codeServer.logs(/pgflex|PostgreSQL Migration/);
+    assert.ok(!log.includes(servers.source.password) && !log.includes(servers.target.password), 'a password reached the extension log');
+  });
+});

@@ -188,3 +188,18 @@ export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<stri
     if (!pool) await own.closeAll();
   }
 }
+
+/** ANALYZE every user table of the target, in parallel through the budget, largest first. */
+export async function analyzeTarget(ctx: DbContext): Promise<void> {
+  const pool = new ClientPool(ctx.sessions, ctx.target);
+  try {
+    const rels = await pool.use((c) =>
+      c.query(`SELECT format('%I.%I', n.nspname, c.relname) AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+        ORDER BY pg_total_relation_size(c.oid) DESC`),
+    );
+    await runAll(ctx.budget, rels.rows.map((r) => r.rel as string), (rel) => pool.use(async (c) => void (await c.query(`ANALYZE ${rel}`))), ctx.signal);
+  } finally {
+    await pool.closeAll();
+  }
+}

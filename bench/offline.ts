@@ -1,0 +1,157 @@
+/**
+ * bench/offline: the direct offline engine against pg_dump -Fd -j2 + pg_restore -j2,
+ * pg_dump | psql, and pgcopydb clone, on one ~2 GB dataset (pgbench scale 50 plus a skewed
+ * table of 4 million ~200-byte rows), each into a fresh target database. Prints each time,
+ * the ratios to pgcopydb, the engine's own breakdown and the peak RSS of its Node process.
+ *
+ *   npm run bench:offline            (PGFLEX_BENCH_SCALE / PGFLEX_BENCH_SKEW_ROWS to shrink it)
+ *
+ * Not part of npm test: it takes minutes and about 8 GB of disk at its peak.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startServer, type TestServer } from '../test/harness/postgres';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '..');
+const SCALE = Number(process.env.PGFLEX_BENCH_SCALE || 50);
+const SKEW_ROWS = Number(process.env.PGFLEX_BENCH_SKEW_ROWS || 4_000_000);
+const DB = 'bench';
+const TABLES = ['pgbench_accounts', 'pgbench_branches', 'pgbench_tellers', 'pgbench_history', 'skewed'];
+
+function pgEnv(s: TestServer, db = DB): NodeJS.ProcessEnv {
+  return { ...process.env, PGHOST: s.host, PGPORT: String(s.port), PGUSER: s.user, PGPASSWORD: s.password, PGDATABASE: db, PGSSLMODE: 'disable' };
+}
+
+async function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await run('bash', ['-o', 'pipefail', '-c', cmd], { env, maxBuffer: 256 * 1024 * 1024 });
+}
+
+async function counts(s: TestServer, db: string): Promise<string> {
+  const q = TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(" || '/' || ");
+  return (await s.psql(db, `SELECT ${q}`)).trim();
+}
+
+async function timed(label: string, fn: () => Promise<void>): Promise<number> {
+  process.stderr.write(`${label}...\n`);
+  const t0 = Date.now();
+  await fn();
+  const s = (Date.now() - t0) / 1000;
+  process.stderr.write(`${label}: ${s.toFixed(1)} s\n`);
+  return s;
+}
+
+/** Run the CLI and sample its peak resident set (VmHWM) until it exits. */
+async function engineRun(source: TestServer, target: TestServer, db: string): Promise<{ seconds: number; peakMb: number; result: Record<string, unknown> }> {
+  const args = [path.join(ROOT, 'dist', 'cli.js'), 'migrate', '--source', source.url('postgres', false), '--target', target.url('postgres', false), '--database', DB, '--name', `bench-${Date.now()}`, '--jobs', '2', '--json', '--quiet'];
+  const env = { ...process.env, PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password, PGFLEX_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-state-')) };
+  const t0 = Date.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let peakKb = 0;
+  child.stdout.on('data', (d) => (out += d));
+  const timer = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch {
+      /* exited */
+    }
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(timer);
+  const seconds = (Date.now() - t0) / 1000;
+  if (code !== 0) throw new Error(`the engine exited with ${code}`);
+  void db;
+  return { seconds, peakMb: peakKb / 1024, result: JSON.parse(out.trim().split('\n').pop()!) };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('Run npm run build first.');
+  const password = `bench-${Math.random().toString(36).slice(2)}`;
+  const source = await startServer({ version: '15', password, settings: { shared_buffers: "'512MB'", max_wal_size: "'4GB'", checkpoint_timeout: "'30min'" } });
+  const target = await startServer({ version: '15', password, logical: false, settings: { shared_buffers: "'512MB'", max_wal_size: "'4GB'", checkpoint_timeout: "'30min'", maintenance_work_mem: "'256MB'" } });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-'));
+  try {
+    await timed(`dataset: pgbench scale ${SCALE} + skewed table of ${SKEW_ROWS} rows`, async () => {
+      await source.psql('postgres', `CREATE DATABASE ${DB}`);
+      await run('pgbench', ['-i', '-q', '-s', String(SCALE), '--foreign-keys'], { env: pgEnv(source) });
+      await source.psql(DB, `CREATE TABLE skewed (id bigint PRIMARY KEY, grp int NOT NULL, at timestamptz NOT NULL, payload text NOT NULL);
+        INSERT INTO skewed SELECT g, (power(random(), 4) * 1000)::int, now() - g * interval '1 second', repeat(md5(g::text), 5) || left(md5((g * 7)::text), (random() * 20)::int)
+          FROM generate_series(1, ${SKEW_ROWS}) g;
+        CREATE INDEX skewed_grp ON skewed (grp);`);
+      await source.psql(DB, 'VACUUM ANALYZE');
+    });
+    const size = (await source.psql(DB, 'SELECT pg_size_pretty(pg_database_size(current_database()))')).trim();
+    const expected = await counts(source, DB);
+    process.stderr.write(`source database: ${size}, rows ${expected}\n`);
+    const fresh = async (db: string) => {
+      await target.psql('postgres', `DROP DATABASE IF EXISTS ${db}`);
+    };
+    const results: Record<string, number> = {};
+    const check = async (label: string, db: string) => {
+      const got = await counts(target, db);
+      if (got !== expected) throw new Error(`${label}: row counts ${got} differ from the source's ${expected}`);
+      await target.psql('postgres', `DROP DATABASE ${db}`);
+    };
+
+    // 1. This engine (the CLI, as a user runs it).
+    await fresh(DB);
+    process.stderr.write('pgflex direct engine...\n');
+    const engine = await engineRun(source, target, DB);
+    results['pgflex engine'] = engine.seconds;
+    process.stderr.write(`pgflex direct engine: ${engine.seconds.toFixed(1)} s\n`);
+    await check('pgflex engine', DB);
+
+    // 2. pgcopydb clone.
+    await fresh(DB);
+    await target.psql('postgres', `CREATE DATABASE ${DB}`);
+    results['pgcopydb clone --table-jobs 2 --index-jobs 2'] = await timed('pgcopydb', () =>
+      sh(`pgcopydb clone --source "$SRC" --target "$TGT" --table-jobs 2 --index-jobs 2 --dir "${tmp}/pgcopydb" --no-owner --no-acl`, {
+        ...process.env,
+        PGPASSWORD: password,
+        SRC: `postgres://postgres@127.0.0.1:${source.port}/${DB}?sslmode=disable`,
+        TGT: `postgres://postgres@127.0.0.1:${target.port}/${DB}?sslmode=disable`,
+      }),
+    );
+    await check('pgcopydb', DB);
+
+    // 3. pg_dump | psql.
+    await fresh(DB);
+    await target.psql('postgres', `CREATE DATABASE ${DB}`);
+    results['pg_dump | psql'] = await timed('pg_dump | psql', () =>
+      sh(`pg_dump --no-owner --no-privileges -h 127.0.0.1 -p ${source.port} ${DB} | psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ${target.port} -d ${DB} >/dev/null`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
+    );
+    await check('pg_dump | psql', DB);
+
+    // 4. pg_dump -Fd -j2 + pg_restore -j2.
+    await fresh(DB);
+    await target.psql('postgres', `CREATE DATABASE ${DB}`);
+    results['pg_dump -Fd -j2 + pg_restore -j2'] = await timed('pg_dump -Fd -j2 + pg_restore -j2', () =>
+      sh(`pg_dump -Fd -j2 --no-owner --no-privileges -f "${tmp}/dumpdir" -h 127.0.0.1 -p ${source.port} ${DB} && pg_restore -j2 --no-owner --no-privileges -h 127.0.0.1 -p ${target.port} -d ${DB} "${tmp}/dumpdir"`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
+    );
+    await check('pg_dump -Fd -j2 + pg_restore -j2', DB);
+
+    const base = results['pgcopydb clone --table-jobs 2 --index-jobs 2'];
+    const lines = [``, `Dataset: ${size} (pgbench scale ${SCALE} + ${SKEW_ROWS} skewed rows), PostgreSQL 15 → 15, 2 jobs, ${os.cpus().length} cores`];
+    for (const [k, v] of Object.entries(results)) lines.push(`  ${k.padEnd(46)} ${v.toFixed(1).padStart(7)} s   ${(v / base).toFixed(2)}x pgcopydb`);
+    const dbd = (engine.result as { currentStatus?: { currentSubStateDetails?: { dbDetails?: Record<string, { phaseSeconds?: Record<string, number> }> } } }).currentStatus?.currentSubStateDetails?.dbDetails?.[DB];
+    lines.push(`  engine breakdown: ${Object.entries(dbd?.phaseSeconds ?? {}).map(([k, v]) => `${k} ${v}s`).join(', ')}`);
+    lines.push(`  engine peak RSS (node process): ${engine.peakMb.toFixed(0)} MB`);
+    const ratio = results['pgflex engine'] / base;
+    lines.push(`  target ≤ 0.75x pgcopydb: ${ratio <= 0.75 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x); peak memory < 150 MB: ${engine.peakMb < 150 ? 'met' : 'NOT met'}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    await source.destroy();
+    await target.destroy();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

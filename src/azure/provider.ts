@@ -7,11 +7,13 @@ import { isTerminal, type Migration } from '../core/model';
 import { checkMigrationName, type NameCheck } from '../core/names';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../core/provider';
 import { AzureError, explainArmError } from './errors';
-import { hostSourceId, parseSingleServerId, requireFlexibleServerId, type AzureServerId } from './ids';
+import { flexibleServerId, hostSourceId, parseSingleServerId, requireFlexibleServerId, type AzureServerId } from './ids';
 import { activeMigration } from './limits';
 import { cancelPatch, cutoverPatch, fromArmJson, fromSdkMigration, toSdkCreate, type AzureCreateRequest } from './mapping';
 import type { AzureSession } from './session';
 
+/** The API version of @azure/arm-postgresql-flexible 9.0.0. */
+export const MIGRATIONS_API_VERSION = '2025-08-01';
 export const MIGRATION_RESOURCE_TYPE = 'Microsoft.DBforPostgreSQL/flexibleServers/migrations';
 
 /** The raw JSON body of the last response of an SDK call (to map without loss). */
@@ -111,15 +113,14 @@ export class AzureMigrationProvider implements MigrationProvider {
   }
 
   async listWith(t: AzureServerId, filter: 'All' | 'Active'): Promise<Migration[]> {
-    const raw = rawCapture();
-    const sdk: SdkMigration[] = [];
-    try {
-      for await (const m of (await this.migrations(t)).listByTargetServer(t.resourceGroup, t.name, { migrationListFilter: filter, ...raw.options })) sdk.push(m);
-    } catch (e) {
-      throw explainArmError(e, { action: `list the migrations of ${t.name}`, resource: serverLabel(t), permission: 'Microsoft.DBforPostgreSQL/flexibleServers/migrations/read' });
-    }
-    const rawItems = raw.bodies.flatMap((b) => ((b as { value?: unknown[] })?.value ?? []));
-    return rawItems.length === sdk.length ? rawItems.map(fromArmJson) : sdk.map(fromSdkMigration);
+    // The same GET as the SDK's listByTargetServer, through its pipeline, without its
+    // deserialiser: we map the raw JSON anyway, and the tree lists hundreds of servers.
+    const items = await this.session.getAll<unknown>(
+      `${flexibleServerId(t)}/migrations?api-version=${MIGRATIONS_API_VERSION}&migrationListFilter=${filter}`,
+      { action: `list the migrations of ${t.name}`, resource: serverLabel(t), permission: 'Microsoft.DBforPostgreSQL/flexibleServers/migrations/read' },
+      t.subscriptionId,
+    );
+    return items.map(fromArmJson);
   }
 
   /** Online cutover, for all databases or the ones given. Offline migrations cut over by themselves. */

@@ -6,6 +6,8 @@
  */
 import type { PostgreSQLManagementFlexibleServerClient, PostgreSQLManagementFlexibleServerClientOptionalParams } from '@azure/arm-postgresql-flexible';
 import type { HttpClient, PipelineResponse } from '@azure/core-rest-pipeline';
+import https from 'node:https';
+import tls from 'node:tls';
 import type { TokenCredential } from './credential';
 import { explainArmError, type ArmContext } from './errors';
 import { KeyedPool, TtlCache } from './pool';
@@ -35,6 +37,7 @@ export class AzureSession {
   readonly endpoint: string;
   readonly pool: KeyedPool;
   readonly cache: TtlCache;
+  private http?: HttpClient;
   private readonly clients = new Map<string, Promise<PostgreSQLManagementFlexibleServerClient>>();
   /** Calls sent through this session (after the pool), for benchmarks and diagnostics. */
   calls = 0;
@@ -56,14 +59,19 @@ export class AzureSession {
   client(subscriptionId: string): Promise<PostgreSQLManagementFlexibleServerClient> {
     let c = this.clients.get(subscriptionId);
     if (!c) {
-      c = import('@azure/arm-postgresql-flexible').then((sdk) => {
+      c = Promise.all([import('@azure/arm-postgresql-flexible'), import('@azure/core-rest-pipeline')]).then(([sdk, pipeline]) => {
+        // One HTTP client for every subscription's SDK client: kept-alive TLS connections are
+        // shared instead of each client opening its own (handshakes dominate a cold tree load).
+        this.http ??= this.options.httpClient ?? pipeline.createDefaultHttpClient();
         const opts: PostgreSQLManagementFlexibleServerClientOptionalParams = {
           endpoint: this.endpoint,
           retryOptions: { maxRetries: this.options.maxRetries ?? 4 },
           userAgentOptions: { userAgentPrefix: 'pgflex' },
         };
-        if (this.options.ca) opts.tlsOptions = { ca: this.options.ca };
-        if (this.options.httpClient) opts.httpClient = this.options.httpClient;
+        // One agent with one TLS context: without it Node builds a context (and parses the CA list)
+        // for every new connection, which costs more than the requests themselves on a cold tree.
+        if (!this.options.httpClient) opts.agent = this.agent();
+        opts.httpClient = this.http;
         const client = subscriptionId
           ? new sdk.PostgreSQLManagementFlexibleServerClient(this.options.credential, subscriptionId, opts)
           : new sdk.PostgreSQLManagementFlexibleServerClient(this.options.credential, opts);
@@ -74,6 +82,22 @@ export class AzureSession {
       c.catch(() => this.clients.delete(subscriptionId));
     }
     return c;
+  }
+
+  private agentInstance?: https.Agent;
+
+  private agent(): https.Agent {
+    this.agentInstance ??= new https.Agent({
+      keepAlive: true,
+      maxSockets: this.options.concurrencyTotal ?? 128,
+      secureContext: tls.createSecureContext(this.options.ca ? { ca: this.options.ca } : {}),
+    });
+    return this.agentInstance;
+  }
+
+  /** Close kept-alive connections (the CLI calls this before exiting). */
+  dispose(): void {
+    this.agentInstance?.destroy();
   }
 
   /**

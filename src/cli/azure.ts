@@ -7,7 +7,7 @@
  */
 import { cliCredential } from '../azure/credential';
 import { migrationDeadlines } from '../azure/limits';
-import { openAzure } from '../azure';
+import { openAzure, type Azure, type AzureServerId } from '../azure';
 import { isTerminal, type Migration } from '../core/model';
 import { formatLatency } from '../core/format';
 import { one, parseArgs, required, UsageError } from './args';
@@ -33,6 +33,14 @@ export async function runAzure(argv: string[]): Promise<number> {
   const intervalS = Number(one(args, 'interval') ?? 5);
   if (!Number.isFinite(intervalS) || intervalS <= 0) throw new UsageError('--interval must be a positive number of seconds.');
   const azure = openAzure({ credential: await cliCredential(), endpoint });
+  try {
+    return await act(azure, command, target, name, databases, json, args.flags.has('wait'), timeoutS, intervalS);
+  } finally {
+    azure.session.dispose();
+  }
+}
+
+async function act(azure: Azure, command: string, target: AzureServerId, name: string | undefined, databases: string[] | undefined, json: boolean, wait: boolean, timeoutS: number, intervalS: number): Promise<number> {
 
   if (command === 'migrations') {
     if (databases) throw new UsageError('--database applies to azure cutover and azure cancel only.');
@@ -50,7 +58,7 @@ export async function runAzure(argv: string[]): Promise<number> {
   if (!name) throw new UsageError(`azure ${command} needs --name <migration>.`);
   let m = command === 'cutover' ? await azure.provider.cutoverMigration(target, name, databases) : await azure.provider.cancelMigration(target, name, databases);
   process.stderr.write(`pgflex: ${command === 'cutover' ? 'cutover' : 'cancel'} requested for migration "${name}" on ${target.name}${databases ? ` (databases ${databases.join(', ')})` : ''}.\n`);
-  if (args.flags.has('wait')) {
+  if (wait) {
     m = await azure.provider.waitFor(target, name, (x) => isTerminal(x), {
       timeoutMs: timeoutS * 1000,
       intervalMs: intervalS * 1000,
@@ -58,7 +66,7 @@ export async function runAzure(argv: string[]): Promise<number> {
     });
   }
   process.stdout.write(json ? `${JSON.stringify(m)}\n` : `${line(m)}\n`);
-  return args.flags.has('wait') ? exitCodeForState(m.currentStatus?.state) : EXIT.succeeded;
+  return wait ? exitCodeForState(m.currentStatus?.state) : EXIT.succeeded;
 }
 
 /** A migration still running is not a failure of the command. */

@@ -112,6 +112,13 @@ export class ArmServer {
     let body: unknown;
     let headers: Record<string, string> = {};
     try {
+      if (url.pathname === '/__stats') {
+        // For a benchmark that runs this server in another process; not part of ARM.
+        this.calls--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ calls: this.calls, byRoute: Object.fromEntries(this.callsByRoute) }));
+        return;
+      }
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       const auth = req.headers.authorization ?? '';
       if (!/^Bearer \S+/.test(auth) || (this.opts.token && auth !== `Bearer ${this.opts.token}`)) {

@@ -25,6 +25,8 @@ export interface DirectValidationInput {
   checkPgDump?: boolean;
   /** Facts about an Azure target read from ARM (SKU, storage, azure.extensions), when known. */
   azureTarget?: AzureTargetFacts;
+  /** Who will move the data; worded rules differ (ownership, locales). Default: `azure` when azureTarget is given, else `direct`. */
+  engine?: 'direct' | 'azure';
   /** Thresholds (skew). */
   options?: ValidationOptions;
 }
@@ -98,6 +100,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
   ]);
   const facts: ValidationFacts = {
     mode: input.mode,
+    engine: input.engine ?? (input.azureTarget ? 'azure' : 'direct'),
     overwrite: input.overwrite,
     databases: input.databases,
     source: src,

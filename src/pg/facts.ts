@@ -64,6 +64,10 @@ export async function readServerFacts(client: pg.Client, opts: { sizes?: SizeCho
                     from pg_roles r where r.rolname = current_user`);
   const roles = await client.query('select rolname::text as name from pg_roles order by 1');
   const databases = await readDatabaseList(client, opts.sizes ?? 'all');
+  // collprovider arrived in PostgreSQL 10; before it every collation was libc.
+  const collations = await client.query(
+    `select distinct collcollate::text as locale from pg_collation where collcollate is not null${head.rows[0].num >= 100000 ? ` and collprovider = 'c'` : ''} order by 1`,
+  );
   const extensions = await client.query('select name::text from pg_available_extensions order by 1');
   const slots = await client.query(`select count(*)::int as total,
                          coalesce(array_agg(slot_name::text) filter (where not active and slot_type = 'logical'), '{}') as inactive
@@ -85,6 +89,7 @@ export async function readServerFacts(client: pg.Client, opts: { sizes?: SizeCho
     },
     roles: roles.rows.map((r) => r.name),
     databases,
+    collationLocales: collations.rows.map((r) => r.locale),
     availableExtensions: extensions.rows.map((r) => r.name),
     replicationSlots: { total: slots.rows[0].total, inactiveLogical: slots.rows[0].inactive },
     walSenders: senders.rows[0].n,

@@ -38,6 +38,7 @@ describe('catalog facts on PostgreSQL 11, 15 and 16', function () {
       assert.equal(server.user.superuser, true);
       assert.ok(server.roles.includes('postgres'));
       assert.ok(server.availableExtensions.includes('hstore'));
+      assert.ok(server.collationLocales!.includes('C.utf8'), JSON.stringify(server.collationLocales));
       assert.equal(server.tls, false);
       const info = server.databases.find((d) => d.name === db);
       assert.ok(info, 'the new database is listed');

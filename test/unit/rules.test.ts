@@ -283,13 +283,27 @@ describe('validation rules: databases', () => {
     assert.equal(dbItem(runRules(f), 'app', 'ExtensionsValidation').code, 603408);
   });
 
-  it('warns about encoding, collation and ctype differences against template1 or the existing database', () => {
+  it('a new database takes the source locale when the target knows it (en_US.UTF-8 = en_US.utf8), else warns (603401)', () => {
+    const f = cleanFacts();
+    Object.assign(src(f).databases.find((x) => x.name === 'app')!, { collate: 'en_US.UTF-8', ctype: 'en_US.UTF-8' });
+    const known = dbItem(runRules(f), 'app', 'CollationsValidation');
+    assert.equal(known.state, 'Succeeded');
+    assert.match(known.messages![0].message, /created on the target with the source's encoding UTF8, collation en_US\.UTF-8/);
+    Object.assign(src(f).databases.find((x) => x.name === 'app')!, { collate: 'de_DE.UTF-8', ctype: 'de_DE.UTF-8' });
+    const missing = dbItem(runRules(f), 'app', 'CollationsValidation');
+    assert.equal(missing.state, 'Warning');
+    assert.equal(missing.code, 603401);
+    assert.deepEqual(missing.objects, ['de_DE.UTF-8']);
+    assert.match(missing.correctiveAction!, /locale-gen de_DE\.UTF-8/);
+  });
+
+  it('warns about encoding, collation and ctype differences with an existing target database', () => {
     const f = cleanFacts();
     Object.assign(src(f).databases.find((x) => x.name === 'app')!, { encoding: 'LATIN1', collate: 'en_US', ctype: 'en_US' });
+    tgt(f).databases.push({ ...src(f).databases.find((x) => x.name === 'app')!, encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8' });
     const c = dbItem(runRules(f), 'app', 'CollationsValidation');
     assert.equal(c.state, 'Warning');
-    assert.match(c.messages![0].message, /encoding LATIN1 → UTF8; collation en_US → C\.UTF-8; ctype en_US → C\.UTF-8/);
-    assert.match(c.correctiveAction!, /CREATE DATABASE app TEMPLATE template0 ENCODING 'LATIN1'/);
+    assert.match(c.messages![0].message, /existing target database app: encoding LATIN1 → UTF8; collation en_US → C\.UTF-8; ctype en_US → C\.UTF-8/);
   });
 
   it('warns about skew, naming the big table with its share, and passes spread data', () => {
@@ -353,14 +367,25 @@ describe('validation rules: privileges and roles', () => {
     assert.equal(p.code, 603117);
   });
 
-  it('warns about roles that own objects or hold grants and are missing on the target', () => {
-    const f = cleanFacts();
+  it('Azure service: warns about roles that own objects or hold grants and are missing on the target', () => {
+    const f = cleanFacts({ engine: 'azure' });
     f.sourceDatabases.app = { ok: true, value: database('app', { roles: [{ name: 'app_owner', owns: 3, grants: 0 }, { name: 'Reporting', owns: 0, grants: 4 }, { name: 'pg_monitor', owns: 0, grants: 1 }] }) };
     const r = serverItem(runRules(f), 'RolesValidation');
     assert.equal(r.state, 'Warning');
     assert.deepEqual(r.objects, ['Reporting']);
     assert.match(r.correctiveAction!, /CREATE ROLE "Reporting";/);
     assert.match(r.messages![0].message, /holds 4 grants in app/);
+  });
+
+  it('direct engine: says ownership and grants are not copied, naming the roles, and which are missing', () => {
+    const f = cleanFacts();
+    f.sourceDatabases.app = { ok: true, value: database('app', { roles: [{ name: 'app_owner', owns: 3, grants: 0 }, { name: 'Reporting', owns: 0, grants: 4 }] }) };
+    const r = serverItem(runRules(f), 'RolesValidation');
+    assert.equal(r.state, 'Warning');
+    assert.deepEqual(r.objects, ['Reporting', 'app_owner']);
+    assert.match(r.messages![0].message, /copies no ownership or GRANTs: every object arrives owned by "postgres"/);
+    assert.match(r.messages![1].message, /Missing on the target: Reporting/);
+    assert.match(r.correctiveAction!, /CREATE ROLE "Reporting";.*ALTER … OWNER TO, GRANT and REVOKE/);
   });
 });
 

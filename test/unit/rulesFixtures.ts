@@ -16,6 +16,7 @@ export function server(overrides: Partial<ServerFacts> = {}): ServerFacts {
       { name: 'template0', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8', localeProvider: 'libc', isTemplate: true, allowConnections: false, owner: 'postgres', canConnect: true },
       { name: 'template1', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8', localeProvider: 'libc', isTemplate: true, allowConnections: true, owner: 'postgres', canConnect: true },
     ],
+    collationLocales: ['C', 'C.utf8', 'POSIX', 'en_US.utf8'],
     availableExtensions: ['plpgsql', 'pgcrypto', 'hstore', 'postgres_fdw'],
     replicationSlots: { total: 0, inactiveLogical: [] },
     walSenders: 0,
@@ -39,7 +40,7 @@ export function database(name = 'app', overrides: Partial<DatabaseFacts> = {}): 
     unreadableSequences: [],
     sequences: 2,
     largeObjects: 0,
-    roles: [{ name: 'app_owner', owns: 5, grants: 0 }],
+    roles: [],
     canCreate: true,
     ...overrides,
   };

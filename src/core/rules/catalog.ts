@@ -74,6 +74,7 @@ export const CODE = {
   sourceOwnership: 603110,
   dropTargetDb: 603117,
   sourceVersion: 603400,
+  collationMissing: 603401,
   withOids: 603404,
   unsupportedExtension: 603405,
   extensionNotOnTarget: 603408,

@@ -103,27 +103,69 @@ function localeOf(d: DatabaseInfo): string {
   return `encoding ${d.encoding}, collation ${d.collate}, ctype ${d.ctype}${icu}`;
 }
 
+/** glibc treats `en_US.UTF-8` and `en_US.utf8` as one locale; so must we. */
+export function normalizeLocale(locale: string): string {
+  const m = /^([^.@]*)(?:\.([^@]*))?(@.*)?$/.exec(locale);
+  if (!m) return locale;
+  const codeset = m[2] ? `.${m[2].toLowerCase().replace(/[^a-z0-9]/g, '')}` : '';
+  return `${m[1]}${codeset}${m[3] ?? ''}`;
+}
+
+function localeKnown(target: { collationLocales?: string[]; databases: DatabaseInfo[] }, locale: string): boolean | undefined {
+  if (locale === 'C' || locale === 'POSIX' || locale === '') return true;
+  const want = normalizeLocale(locale);
+  if (target.databases.some((d) => normalizeLocale(d.collate) === want || normalizeLocale(d.ctype) === want)) return true;
+  if (!target.collationLocales) return undefined;
+  return target.collationLocales.some((l) => normalizeLocale(l) === want);
+}
+
 export function collationsRule(f: ValidationFacts, db: string): ValidationSummaryItem {
   if (!f.source.ok || !f.target.ok) return notChecked(RULE.collations, `the ${f.source.ok ? 'target' : 'source'} server could not be reached.`);
   const src = f.source.value.databases.find((d) => d.name === db);
   if (!src) return notChecked(RULE.collations, `database ${db} does not exist on the source.`);
-  // An existing database keeps its settings unless overwritten; a new one starts from template1.
-  const existing = f.target.value.databases.find((d) => d.name === db);
-  const tgt = existing && !f.overwrite ? existing : f.target.value.databases.find((d) => d.name === 'template1');
-  if (!tgt) return notChecked(RULE.collations, 'the target\'s template1 database was not found.');
-  const where = tgt === existing ? `the existing target database ${db}` : 'the target\'s default for new databases (template1)';
-  const diffs: string[] = [];
-  if (src.encoding !== tgt.encoding) diffs.push(`encoding ${src.encoding} → ${tgt.encoding}`);
-  if (src.collate !== tgt.collate) diffs.push(`collation ${src.collate} → ${tgt.collate}`);
-  if (src.ctype !== tgt.ctype) diffs.push(`ctype ${src.ctype} → ${tgt.ctype}`);
-  if (src.localeProvider !== tgt.localeProvider || (src.localeProvider === 'icu' && src.icuLocale !== tgt.icuLocale)) {
-    diffs.push(`locale provider ${src.localeProvider}${src.icuLocale ? ` ${src.icuLocale}` : ''} → ${tgt.localeProvider}${tgt.icuLocale ? ` ${tgt.icuLocale}` : ''}`);
+  const target = f.target.value;
+  const existing = target.databases.find((d) => d.name === db);
+  const template = target.databases.find((d) => d.name === 'template1');
+  const messages: ValidationMessage[] = [];
+  const objects: string[] = [];
+  let code: number | undefined;
+  let action: string | undefined;
+  const compare = (tgt: DatabaseInfo, where: string): void => {
+    const diffs: string[] = [];
+    if (src.encoding !== tgt.encoding) diffs.push(`encoding ${src.encoding} → ${tgt.encoding}`);
+    if (normalizeLocale(src.collate) !== normalizeLocale(tgt.collate)) diffs.push(`collation ${src.collate} → ${tgt.collate}`);
+    if (normalizeLocale(src.ctype) !== normalizeLocale(tgt.ctype)) diffs.push(`ctype ${src.ctype} → ${tgt.ctype}`);
+    if (src.localeProvider !== tgt.localeProvider || (src.localeProvider === 'icu' && src.icuLocale !== tgt.icuLocale)) {
+      diffs.push(`locale provider ${src.localeProvider}${src.icuLocale ? ` ${src.icuLocale}` : ''} → ${tgt.localeProvider}${tgt.icuLocale ? ` ${tgt.icuLocale}` : ''}`);
+    }
+    if (!diffs.length) {
+      messages.push(ok(`Database ${db} (${localeOf(src)}) matches ${where}.`));
+      return;
+    }
+    objects.push(db);
+    messages.push(warn(`Database ${db} differs from ${where}: ${diffs.join('; ')}. Text may sort and compare differently on the target${src.encoding !== tgt.encoding ? ', and characters the target encoding lacks fail to copy' : ''}.`));
+  };
+  if (existing && !f.overwrite) {
+    // The data goes into the database as it is.
+    compare(existing, `the existing target database ${db}`);
+    action = `Drop the target database and let the migration create it with the source's settings, or accept the difference and check queries that sort text.`;
+  } else {
+    // A new database is created with the source's encoding and locale when the target knows the locale.
+    const missing = [...new Set([src.collate, src.ctype])].filter((l) => localeKnown(target, l) === false);
+    if (missing.length) {
+      code = CODE.collationMissing;
+      objects.push(...missing);
+      messages.push(warn(`The target does not know the locale ${missing.join(', ')} used by ${db}; the database gets the target's default instead (${template ? `collation ${template.collate}, ctype ${template.ctype}` : 'unknown'}), so text may sort differently.`));
+      action = `Install the locale on the target machine (e.g. locale-gen ${missing[0]} and restart PostgreSQL) before migrating, or accept the target's default and check queries that sort text.`;
+    } else if (src.localeProvider === 'icu' && f.engine !== 'azure') {
+      objects.push(db);
+      messages.push(warn(`Database ${db} uses the ICU locale ${src.icuLocale ?? '?'}; the direct engine creates it with the libc locale ${src.collate}, so text may sort differently.`));
+      action = `Accept the libc ordering, or after the migration give the columns whose ordering matters an ICU collation (ALTER TABLE … ALTER COLUMN … TYPE text COLLATE "und-x-icu"); a database's locale provider cannot be changed later.`;
+    } else {
+      messages.push(ok(`Database ${db} will be created on the target with the source's ${localeOf(src)}.`));
+    }
   }
-  if (!diffs.length) return item(RULE.collations, [ok(`Database ${db} (${localeOf(src)}) matches ${where}.`)]);
-  return item(RULE.collations, [warn(`Database ${db} differs from ${where}: ${diffs.join('; ')}. Text may sort and compare differently on the target${src.encoding !== tgt.encoding ? ', and characters the target encoding lacks fail to copy' : ''}.`)], {
-    objects: [db],
-    correctiveAction: `Create the target database with the source's settings before migrating (CREATE DATABASE ${quoteIdent(db)} TEMPLATE template0 ENCODING '${src.encoding}' LC_COLLATE '${src.collate}' LC_CTYPE '${src.ctype}';) and migrate with overwrite off, or accept the difference and check queries that sort text.`,
-  });
+  return item(RULE.collations, messages, { code, objects, correctiveAction: action });
 }
 
 /** Tables logical replication cannot carry updates and deletes for. */

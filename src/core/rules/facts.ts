@@ -53,6 +53,8 @@ export interface ServerFacts {
   /** Every role name on the server. */
   roles: string[];
   databases: DatabaseInfo[];
+  /** libc locales the server knows (pg_collation.collcollate): a new database can use these. */
+  collationLocales?: string[];
   /** Names from pg_available_extensions. */
   availableExtensions: string[];
   replicationSlots: { total: number; inactiveLogical: string[] };
@@ -123,6 +125,11 @@ export interface ValidationOptions {
 
 export interface ValidationFacts {
   mode: MigrationMode;
+  /**
+   * Who moves the data: the direct engine (pg_dump --no-owner --no-privileges, databases created
+   * with the source's locale) or the Azure service. Default `direct`.
+   */
+  engine?: 'direct' | 'azure';
   overwrite: boolean;
   /** Databases chosen, in the user's order. */
   databases: string[];

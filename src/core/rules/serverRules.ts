@@ -298,9 +298,11 @@ function isBuiltinRole(name: string): boolean {
 export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
   if (!f.target.ok) return notChecked(RULE.roles, 'the target server could not be reached, so its roles are unknown.');
   const onTarget = new Set(f.target.value.roles);
+  const targetUser = f.target.value.user.name;
   const used = new Map<string, { owns: number; grants: number; dbs: Set<string> }>();
   for (const db of readDatabases(f)) {
     for (const r of db.roles) {
+      if (isBuiltinRole(r.name)) continue;
       const u = used.get(r.name) ?? { owns: 0, grants: 0, dbs: new Set<string>() };
       u.owns += r.owns;
       u.grants += r.grants;
@@ -308,16 +310,25 @@ export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
       used.set(r.name, u);
     }
   }
-  const messages: ValidationMessage[] = unreadDatabases(f).map(({ name, error }) => fail(`Not checked in database ${name}: ${error}`));
-  const missing = [...used.keys()].filter((r) => !onTarget.has(r) && !isBuiltinRole(r)).sort();
-  for (const r of missing) {
+  const describe = (r: string): string => {
     const u = used.get(r)!;
     const what = [u.owns ? `owns ${plural(u.owns, 'object')}` : '', u.grants ? `holds ${plural(u.grants, 'grant')}` : ''].filter(Boolean).join(' and ');
-    messages.push(warn(`Role "${r}" ${what} in ${listSome([...u.dbs])} but does not exist on the target: its objects would belong to the migrating user and its grants would be lost.`));
+    return `"${r}" ${what} in ${listSome([...u.dbs])}`;
+  };
+  const messages: ValidationMessage[] = unreadDatabases(f).map(({ name, error }) => fail(`Not checked in database ${name}: ${error}`));
+  const names = [...used.keys()].sort();
+  const missing = names.filter((r) => !onTarget.has(r));
+  const create = missing.length ? `Create the missing roles on the target first: ${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')} (add LOGIN PASSWORD '…' for roles that sign in).` : '';
+  if (f.engine !== 'azure' && names.length) {
+    // pg_dump --no-owner --no-privileges: the direct engine never carries ownership or grants.
+    messages.push(warn(`The direct engine copies no ownership or GRANTs: every object arrives owned by "${targetUser}". On the source, ${listSome(names.map(describe), 5)}.`));
+    if (missing.length) messages.push(warn(`Missing on the target: ${listSome(missing)}.`));
+    return item(RULE.roles, messages, {
+      objects: names,
+      correctiveAction: `${create ? `${create} ` : ''}After the migration, re-apply ownership and grants on the target: pg_dump --schema-only of each source database, filtered to its ALTER … OWNER TO, GRANT and REVOKE lines, is the script to run there.`,
+    });
   }
-  if (!messages.length) messages.push(ok(used.size ? `All ${plural(used.size, 'role')} owning objects or holding grants exist on the target.` : 'No roles other than built-in ones own objects or hold grants.'));
-  return item(RULE.roles, messages, {
-    objects: missing,
-    correctiveAction: missing.length ? `Create them on the target first: ${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')} (add LOGIN PASSWORD '…' for roles that sign in).` : undefined,
-  });
+  for (const r of missing) messages.push(warn(`Role ${describe(r)} but does not exist on the target: its objects would belong to the migrating user and its grants would be lost.`));
+  if (!messages.length) messages.push(ok(names.length ? `All ${plural(names.length, 'role')} owning objects or holding grants exist on the target.` : 'No roles other than built-in ones own objects or hold grants.'));
+  return item(RULE.roles, messages, { objects: missing, correctiveAction: create || undefined });
 }

@@ -27,11 +27,21 @@ export async function closeBrowser(): Promise<void> {
   browser = undefined;
 }
 
-/** A dark theme's worth of VS Code variables, so screenshots look like the editor. */
-const THEME_CSS = `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#cccccc;
+/** A theme's worth of VS Code variables, so screenshots look like the editor. */
+const THEMES = {
+  dark: `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#cccccc;
 --vscode-editor-background:#1e1e1e;--vscode-descriptionForeground:#9d9d9d;--vscode-focusBorder:#007fd4;--vscode-panel-border:#444;
 --vscode-errorForeground:#f48771;--vscode-editorWarning-foreground:#cca700;--vscode-testing-iconPassed:#73c991;
---vscode-button-background:#0e639c;--vscode-button-foreground:#fff;--vscode-charts-blue:#3794ff;--vscode-editorWidget-background:#252526}`;
+--vscode-button-background:#0e639c;--vscode-button-foreground:#fff;--vscode-charts-blue:#3794ff;--vscode-editorWidget-background:#252526}`,
+  light: `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#3b3b3b;
+--vscode-editor-background:#ffffff;--vscode-descriptionForeground:#717171;--vscode-focusBorder:#005fb8;--vscode-panel-border:#e5e5e5;
+--vscode-errorForeground:#a1260d;--vscode-editorWarning-foreground:#bf8803;--vscode-testing-iconPassed:#388a34;
+--vscode-button-background:#005fb8;--vscode-button-foreground:#fff;--vscode-charts-blue:#1a85ff;--vscode-editorWidget-background:#f8f8f8}`,
+  'high-contrast': `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#ffffff;
+--vscode-editor-background:#000000;--vscode-descriptionForeground:#ffffff;--vscode-focusBorder:#f38518;--vscode-contrastBorder:#6fc3df;
+--vscode-errorForeground:#f48771;--vscode-editorWarning-foreground:#ffd700;--vscode-testing-iconPassed:#73c991;
+--vscode-button-background:#000000;--vscode-button-foreground:#fff;--vscode-charts-blue:#3794ff;--vscode-editorWidget-background:#0c141f}`,
+};
 
 export type Handler = (params: Record<string, unknown>) => unknown;
 
@@ -56,6 +66,7 @@ export interface OpenOptions {
   state?: unknown;
   width?: number;
   height?: number;
+  theme?: keyof typeof THEMES;
 }
 
 export async function openWebview(o: OpenOptions): Promise<WebviewPage> {
@@ -108,7 +119,7 @@ export async function openWebview(o: OpenOptions): Promise<WebviewPage> {
         }),
       });
     }
-    if (url.pathname === '/theme.css') return route.fulfill({ contentType: 'text/css', body: THEME_CSS });
+    if (url.pathname === '/theme.css') return route.fulfill({ contentType: 'text/css', body: THEMES[o.theme ?? 'dark'] });
     const file = path.join(ROOT, url.pathname);
     if (!file.startsWith(ROOT) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
     return route.fulfill({ contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(file) });

@@ -132,6 +132,20 @@ describe('webview: details', () => {
     await until(() => w.requests('restartInWizard').length === 1, 'restart posted');
   });
 
+  it('a failed direct migration offers Retry and shows its error; no cancel', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'orders-move' };
+    const failed = JSON.parse(JSON.stringify(OFFLINE));
+    failed.currentStatus.state = 'Failed';
+    failed.currentStatus.error = 'Copying public.orders failed on the target server tgt.example:5432: disk full. Free space, then retry.';
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(failed)) });
+    await until(() => w.page.locator('#migration-error').isVisible(), 'error shown');
+    assert.match(await w.page.locator('#migration-error').innerText(), /disk full/);
+    assert.equal(await w.page.locator('#cancel').count(), 0);
+    await w.page.locator('#retry').click();
+    await until(() => w.requests('retry').length === 1, 'retry posted');
+    await until(async () => /Retrying/.test(await w.page.locator('#action-msg').innerText()), 'retry result shown');
+  });
+
   it('shows the host error when the migration cannot be loaded, and rejects a malformed snapshot', async () => {
     const ref = { provider: 'direct', targetId: 'direct:gone:5432@x', name: 'lost' };
     w = await openWebview({

@@ -288,7 +288,7 @@ export class WizardController {
     try {
       const d = await this.rpc.request('loadDraft', { id });
       this.facts = {};
-      this.update({ ...d, step: 'setup' });
+      this.update(d);
       this.start();
     } catch (e) {
       this.notice = { kind: 'error', text: (e as Error).message };

@@ -35,6 +35,11 @@ export class DetailsPanel {
     return new DetailsPanel(panel, services, ref);
   }
 
+  /** The open panel for a migration, if any (extension-host tests drive it through `handleMessage`). */
+  static find(ref: MigrationRef): DetailsPanel | undefined {
+    return DetailsPanel.open_.get(keyOf(ref));
+  }
+
   /** For the serializer: the page's saved state holds only the ref. */
   static revive(panel: vscode.WebviewPanel, services: PanelServices, state: unknown): DetailsPanel | undefined {
     let ref: MigrationRef;
@@ -68,6 +73,11 @@ export class DetailsPanel {
       if (!panel.visible) this.stopTimer();
     }));
     setPanelHtml(panel, services, 'detailsMain', ref.name);
+  }
+
+  /** Handle one message as if the page had posted it; resolves to the response sent back. */
+  handleMessage(raw: unknown) {
+    return this.rpc.receive(raw);
   }
 
   private dispose(): void {

@@ -25,6 +25,11 @@ export class WizardPanel {
     return new WizardPanel(panel, services, prefill);
   }
 
+  /** The open wizard, if any (extension-host tests drive it through `handleMessage`). */
+  static currentPanel(): WizardPanel | undefined {
+    return WizardPanel.current;
+  }
+
   static revive(panel: vscode.WebviewPanel, services: PanelServices): WizardPanel {
     WizardPanel.current?.panel.dispose();
     return new WizardPanel(panel, services, undefined);
@@ -35,7 +40,7 @@ export class WizardPanel {
   private readonly passwords = new Map<Role, { key: string; password: string }>();
   private readonly rpc: RpcHost<WizardMethods, WizardEvents>;
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, private readonly prefill?: Partial<WizardDraft>) {
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, private prefill?: Partial<WizardDraft>) {
     WizardPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
     const post = poster(panel);
@@ -43,6 +48,11 @@ export class WizardPanel {
     this.disposables.register(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
     this.disposables.register(panel.onDidDispose(() => this.dispose()));
     setPanelHtml(panel, services, 'wizardMain', 'New migration');
+  }
+
+  /** Handle one message as if the page had posted it; resolves to the response sent back. */
+  handleMessage(raw: unknown) {
+    return this.rpc.receive(raw);
   }
 
   private dispose(): void {
@@ -67,13 +77,18 @@ export class WizardPanel {
   private handlers(): Handlers<WizardMethods> {
     const s = this.services;
     return {
-      ready: async () => ({
-        prefill: this.prefill ? { ...newDraft(randomUUID(), this.prefill.provider), ...this.prefill } : undefined,
-        connections: await s.listConnections(),
-        drafts: (await s.listDrafts()).map((d) => ({ id: d.id, name: d.name || '(unnamed)', savedAt: d.savedAt ?? '' })),
-        azure: { available: !!s.azure, signedIn: s.azure?.isSignedIn() ?? false },
-        sourceTypes: s.sourceTypes?.() ?? [...SOURCE_TYPES],
-      }),
+      ready: async () => {
+        // Given once: a page reloaded after being hidden keeps the user's edits from its own state.
+        const prefill = this.prefill ? { ...newDraft(randomUUID(), this.prefill.provider), ...this.prefill } : undefined;
+        this.prefill = undefined;
+        return {
+          prefill,
+          connections: await s.listConnections(),
+          drafts: (await s.listDrafts()).map((d) => ({ id: d.id, name: d.name || '(unnamed)', savedAt: d.savedAt ?? '' })),
+          azure: { available: !!s.azure, signedIn: s.azure?.isSignedIn() ?? false },
+          sourceTypes: s.sourceTypes?.() ?? [...SOURCE_TYPES],
+        };
+      },
       listConnections: () => s.listConnections(),
       azureSignIn: async () => ({ signedIn: await this.azure().signIn() }),
       listSubscriptions: () => this.azure().listSubscriptions(),

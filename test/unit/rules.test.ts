@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ValidationDetails, ValidationSummaryItem } from '../../src/core/model';
-import { runRules, validationPassed } from '../../src/core/rules';
+import { formatValidationText, runRules, validationPassed } from '../../src/core/rules';
 import type { ServerFacts, ValidationFacts } from '../../src/core/rules/facts';
 import { cleanFacts, database, table } from './rulesFixtures';
 
@@ -430,5 +430,23 @@ describe('validation rules: Azure targets', () => {
     assert.equal(serverItem(runRules(azure(f, { storageMb: 80 })), 'StorageValidation').state, 'Failed');
     assert.equal(serverItem(runRules(azure(f, { storageMb: 1000 })), 'StorageValidation').state, 'Succeeded');
     assert.ok(!runRules(f).serverLevelValidationDetails!.some((i) => i.type === 'StorageValidation'));
+  });
+});
+
+describe('validation rules: text report', () => {
+  it('puts failures first with their code, messages and fix; passing rules take one line', () => {
+    const f = cleanFacts();
+    src(f).settings.wal_level = 'replica';
+    const text = formatValidationText(runRules(f));
+    const lines = text.split('\n');
+    assert.match(lines[0], /^Validation Failed in 1\.5 s: 1 failed, 0 warnings, \d+ succeeded\.$/);
+    assert.equal(lines[1], 'Server:');
+    assert.equal(lines[2], '  FAIL  ServerParametersValidation [603107]');
+    assert.match(lines[3], /wal_level is replica/);
+    assert.match(lines[4], /^ {8}Fix: On the source run ALTER SYSTEM SET wal_level = logical;/);
+    assert.equal(lines[5], '  ok    AuthenticationAndConnectivityValidation');
+    assert.ok(lines.includes('Database app:'));
+    assert.ok(!text.includes('Connected to the source'), 'passing messages only with verbose');
+    assert.ok(formatValidationText(runRules(f), { verbose: true }).includes('Connected to the source'));
   });
 });

@@ -20,6 +20,7 @@ export * from './facts';
 export { RULE, CODE, UNSUPPORTED_EXTENSIONS, PRELOAD_LIBRARIES } from './catalog';
 export { isAzureSingleServer, isAzureFlexibleServer } from './servers';
 export { worstOf } from './item';
+export { formatValidationText } from './report';
 
 export function serverLevelItems(f: ValidationFacts): ValidationSummaryItem[] {
   const items = [

@@ -36,11 +36,15 @@ const THEMES = {
   light: `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#3b3b3b;
 --vscode-editor-background:#ffffff;--vscode-descriptionForeground:#717171;--vscode-focusBorder:#005fb8;--vscode-panel-border:#e5e5e5;
 --vscode-errorForeground:#a1260d;--vscode-editorWarning-foreground:#bf8803;--vscode-testing-iconPassed:#388a34;
---vscode-button-background:#005fb8;--vscode-button-foreground:#fff;--vscode-charts-blue:#1a85ff;--vscode-editorWidget-background:#f8f8f8}`,
+--vscode-button-background:#005fb8;--vscode-button-foreground:#fff;--vscode-charts-blue:#1a85ff;--vscode-editorWidget-background:#f8f8f8;
+--vscode-input-background:#ffffff;--vscode-input-foreground:#3b3b3b;--vscode-input-border:#cecece;--vscode-dropdown-background:#ffffff;
+--vscode-dropdown-foreground:#3b3b3b;--vscode-dropdown-border:#cecece;--vscode-checkbox-background:#f8f8f8;--vscode-checkbox-border:#cecece;
+--vscode-button-secondaryBackground:#e5e5e5;--vscode-button-secondaryForeground:#3b3b3b}`,
   'high-contrast': `:root{--vscode-font-family:system-ui,sans-serif;--vscode-font-size:13px;--vscode-foreground:#ffffff;
 --vscode-editor-background:#000000;--vscode-descriptionForeground:#ffffff;--vscode-focusBorder:#f38518;--vscode-contrastBorder:#6fc3df;
 --vscode-errorForeground:#f48771;--vscode-editorWarning-foreground:#ffd700;--vscode-testing-iconPassed:#73c991;
---vscode-button-background:#000000;--vscode-button-foreground:#fff;--vscode-charts-blue:#3794ff;--vscode-editorWidget-background:#0c141f}`,
+--vscode-button-background:#000000;--vscode-button-foreground:#fff;--vscode-charts-blue:#3794ff;--vscode-editorWidget-background:#0c141f;
+--vscode-button-border:#6fc3df;--vscode-input-background:#000000;--vscode-input-border:#6fc3df;--vscode-dropdown-background:#000000;--vscode-dropdown-border:#6fc3df}`,
 };
 
 export type Handler = (params: Record<string, unknown>) => unknown;

@@ -105,6 +105,8 @@ describe('webview: wizard (Azure, drafts, prefill, themes)', () => {
     await until(async () => (await w.page.locator('#step').getAttribute('data-step')) === 'source', 'source');
     assert.equal(await w.page.locator('#source-host').getAttribute('value'), 'src.example');
     assert.equal(await w.page.locator('#source-password input').inputValue(), '', 'no password prefilled');
+    await until(async () => (await w.page.locator('#source-how vscode-radio[value="new"]').getAttribute('aria-checked')) === 'true', 'radio rendered');
+    await until(async () => /require/.test(await w.page.locator('#source-ssl .selected-value').innerText()), 'SSL mode shown');
     await w.page.screenshot({ path: path.join(SCREENSHOTS, 'wizard-source-light.png') });
   });
 

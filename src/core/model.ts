@@ -97,6 +97,10 @@ export interface TableProgress {
   bytes?: number;
   rows?: number;
   error?: string;
+  /** pgflex (direct engine): COPY format chosen for the table. */
+  format?: 'binary' | 'text';
+  /** pgflex (direct engine): how many ranges the table was copied in (1 = whole). */
+  parts?: number;
 }
 
 export interface DatabaseMigrationState {

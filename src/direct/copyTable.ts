@@ -18,7 +18,10 @@ import type { Chunk, TablePlan } from './tables';
 const TEXT_SETTINGS = "SET datestyle = 'ISO, MDY'; SET intervalstyle = 'postgres'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'";
 
 export interface CopyResult {
+  /** Rows the target's COPY committed. */
   rows: number;
+  /** Rows the source's COPY sent from the snapshot. */
+  sourceRows: number;
 }
 
 export interface CopyOptions {
@@ -95,7 +98,7 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
     if (n > 0) await tgt.query(`INSERT INTO ${rel} SELECT FROM generate_series(1, ${n})`);
     await tgt.query('COMMIT');
-    return { rows: n };
+    return { rows: n, sourceRows: n };
   }
   const cols = t.columns.map(quoteIdent).join(', ');
   const fmt = t.format === 'binary' ? 'FORMAT binary' : 'FORMAT text';
@@ -115,7 +118,7 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     else await pipeline(out, inp);
     side = 'target';
     await tgt.query('COMMIT');
-    return { rows: inp.rowCount };
+    return { rows: inp.rowCount, sourceRows: out.rowCount };
   } catch (e) {
     if (e && typeof e === 'object') (e as { pgflexSide?: string }).pgflexSide = side;
     throw e;

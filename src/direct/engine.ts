@@ -292,6 +292,8 @@ export class DirectMigrationRun {
     };
     const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
     const early: Promise<void>[] = [];
+    const sourceRows = new Map<string, number>();
+    const analyzed = new Set<string>();
     const byName = new Map(d.tables.map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
     step('Copying data');
@@ -304,24 +306,30 @@ export class DirectMigrationRun {
         minSplitBytes: this.opts.minSplitBytes ?? 256 * 1024 * 1024,
         maxParts: this.opts.maxParts ?? 8,
         rateLimit: this.opts.copyRateLimit,
-        onTableStart: (x) => {
+        onTableStart: (x, parts) => {
           const p = byName.get(x.name)!;
           p.state = 'Loading';
+          p.format = x.format;
+          p.parts = parts;
           t.recount(db);
         },
-        onTableDone: (x, rows) => {
+        onTableDone: (x, rows, sent) => {
           const p = byName.get(x.name)!;
           p.state = 'Completed';
           p.rows = rows;
+          sourceRows.set(x.name, sent);
           t.recount(db);
           this.save();
           // Build this table's indexes and keys now, as pgcopydb does, while others still copy.
+          // Then its statistics: on a small machine this fills the core a lone last copy leaves idle.
           const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
-          if (entries.length) {
-            const p2 = runPostDataEntries(ctx, pool, entries, true, markDone);
-            p2.catch((e) => this.fail(e));
-            early.push(p2);
-          }
+          const p2 = (async () => {
+            if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
+            await this.budget.run(() => pool.use((c) => c.query(`ANALYZE ${x.name}`)));
+            analyzed.add(`${x.schema}\0${x.table}`);
+          })();
+          p2.catch((e) => this.fail(e));
+          early.push(p2);
         },
         onTableError: (x, message) => {
           const p = byName.get(x.name)!;
@@ -355,11 +363,11 @@ export class DirectMigrationRun {
         const c = await this.sessions.open(ctx.target);
         try {
           step('Analyzing');
-          await timed('analyze', () => analyzeTarget(ctx));
+          await timed('analyze', () => analyzeTarget(ctx, analyzed));
           if ((this.spec.verify ?? 'counts') !== 'none') {
             step('Verifying');
             const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';
-            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal));
+            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal, sourceRows));
             d.verification = v;
             if (v.state === 'Failed') {
               const m = v.mismatches[0];

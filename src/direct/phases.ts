@@ -5,6 +5,7 @@
  * large objects, analyze, verification.
  */
 import { Transform } from 'node:stream';
+import { qualified } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
 import { explainPgError, withDatabase } from '../pg/connection';
 import { ClientPool } from './clientPool';
@@ -54,8 +55,8 @@ export interface CopyTablesOptions {
   maxParts: number;
   /** Bytes per second per pipe; only to make copies slow on purpose (tests). */
   rateLimit?: number;
-  onTableStart?(t: TablePlan): void;
-  onTableDone?(t: TablePlan, rows: number): void;
+  onTableStart?(t: TablePlan, parts: number): void;
+  onTableDone?(t: TablePlan, rows: number, sourceRows: number): void;
   onTableError?(t: TablePlan, message: string): void;
 }
 
@@ -75,12 +76,12 @@ export class TableCopyError extends Error {
  */
 export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTablesOptions): Promise<void> {
   const total = tables.reduce((s, t) => s + t.bytes, 0);
-  interface Job { t: TablePlan; chunk: Chunk; state: { left: number; rows: number } }
+  interface Job { t: TablePlan; chunk: Chunk; state: { left: number; rows: number; sourceRows: number } }
   const jobs: Job[] = [];
   for (const t of tables) {
     const parts = partsFor(t, total, { jobs: ctx.budget.size, minSplitBytes: o.minSplitBytes, maxParts: o.maxParts });
     const chunks = await chunksFor(o.planner, t, parts, ctx.sourceMajor);
-    const state = { left: chunks.length, rows: 0 };
+    const state = { left: chunks.length, rows: 0, sourceRows: 0 };
     if (chunks.length > 1) {
       await ctx.sessions.open(ctx.target).then(async (c) => {
         try {
@@ -98,18 +99,19 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
       ctx.budget,
       jobs,
       async ({ t, chunk, state }) => {
-        if (chunk.index === 0) o.onTableStart?.(t);
+        if (chunk.index === 0) o.onTableStart?.(t, chunk.of);
         try {
           const throttle = o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined;
           const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle }));
           state.rows += r.rows;
+          state.sourceRows += r.sourceRows;
         } catch (e) {
           const message = `Copying table ${t.name} of database "${ctx.database}" failed: ${describeCopyError(e, ctx)}`;
           o.onTableError?.(t, message);
           throw new TableCopyError(t.name, message);
         }
         state.left -= 1;
-        if (state.left === 0) o.onTableDone?.(t, state.rows);
+        if (state.left === 0) o.onTableDone?.(t, state.rows, state.sourceRows);
       },
       ctx.signal,
     );
@@ -189,16 +191,17 @@ export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<stri
   }
 }
 
-/** ANALYZE every user table of the target, in parallel through the budget, largest first. */
-export async function analyzeTarget(ctx: DbContext): Promise<void> {
+/** ANALYZE every user table of the target not analyzed yet (`done`: schema + NUL + table), in parallel. */
+export async function analyzeTarget(ctx: DbContext, done: Set<string> = new Set()): Promise<void> {
   const pool = new ClientPool(ctx.sessions, ctx.target);
   try {
     const rels = await pool.use((c) =>
-      c.query(`SELECT format('%I.%I', n.nspname, c.relname) AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      c.query(`SELECT n.nspname AS schema, c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
         ORDER BY pg_total_relation_size(c.oid) DESC`),
     );
-    await runAll(ctx.budget, rels.rows.map((r) => r.rel as string), (rel) => pool.use(async (c) => void (await c.query(`ANALYZE ${rel}`))), ctx.signal);
+    const todo = rels.rows.filter((r) => !done.has(`${r.schema}\0${r.table}`)).map((r) => qualified(r.schema as string, r.table as string));
+    await runAll(ctx.budget, todo, (rel) => pool.use(async (c) => void (await c.query(`ANALYZE ${rel}`))), ctx.signal);
   } finally {
     await pool.closeAll();
   }

@@ -47,12 +47,12 @@ export function richFixtures(server: TestServer): string[] {
 }
 
 /** A database whose copy takes seconds under a rate limit: one 4 MB table and a few small ones. */
-export async function loadSlowFixture(server: TestServer, database: string): Promise<void> {
+export async function loadSlowFixture(server: TestServer, database: string, bigRows = 40000): Promise<void> {
   await server.psql('postgres', `CREATE DATABASE "${database}"`);
   await server.psql(
     database,
     `CREATE TABLE big (id int PRIMARY KEY, pad text);
-     INSERT INTO big SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 40000) g;
+     INSERT INTO big SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, ${bigRows}) g;
      CREATE TABLE small_a (id int PRIMARY KEY, v text); INSERT INTO small_a SELECT g, 'a' || g FROM generate_series(1, 100) g;
      CREATE TABLE small_b (id int PRIMARY KEY, v text); INSERT INTO small_b SELECT g, 'b' || g FROM generate_series(1, 100) g;
      CREATE TABLE small_c (id int PRIMARY KEY, a int REFERENCES small_a (id)); INSERT INTO small_c SELECT g, g FROM generate_series(1, 100) g;`,

@@ -86,7 +86,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
           return;
         }
         const conn = withDatabase(source, name);
-        sourceDatabases[name] = await probe(() => withClient(conn, (c) => readDatabaseFacts(c, src.value.versionNum)), conn);
+        sourceDatabases[name] = await probe(() => withClient(conn, (c) => readDatabaseFacts(c, { versionNum: src.value.versionNum })), conn);
       }),
     );
     return { src, sourceDatabases };

@@ -98,19 +98,38 @@ export async function readServerFacts(client: pg.Client, opts: { sizes?: SizeCho
 
 const REPLIDENT: Record<string, ReplicaIdentity> = { d: 'default', n: 'nothing', f: 'full', i: 'index' };
 
-/** Facts of the database the client is connected to. */
-export async function readDatabaseFacts(client: pg.Client, versionNum?: number): Promise<DatabaseFacts> {
-  const num = versionNum ?? (await client.query(`select current_setting('server_version_num')::int as num`)).rows[0].num;
+/** heap + TOAST: what the copy reads. pg_total_relation_size would also open every index,
+ * several times slower on thousands of tables, and indexes are rebuilt anyway. */
+const EXACT_BYTES = `case when c.relkind = 'p' then 0
+  else pg_relation_size(c.oid) + case when c.reltoastrelid <> 0 then pg_relation_size(c.reltoastrelid) else 0 end end`;
+
+/** From the planner's page counts: needs no lock, as fresh as the last VACUUM/ANALYZE. */
+const ESTIMATED_BYTES = `(greatest(c.relpages, 0) + coalesce((select greatest(t.relpages, 0) from pg_class t where t.oid = c.reltoastrelid), 0))::bigint
+  * current_setting('block_size')::bigint`;
+
+export interface DatabaseFactsOptions {
+  /** server_version_num when already known (saves a round trip). */
+  versionNum?: number;
+  /**
+   * How long to wait for a table lock while measuring sizes (pg_relation_size takes a share
+   * lock, which waits behind e.g. a running ALTER TABLE). Past it, sizes come from page counts.
+   * Default 3000 ms.
+   */
+  lockTimeoutMs?: number;
+}
+
+/** Facts of the database the client is connected to (sets lock_timeout on this session). */
+export async function readDatabaseFacts(client: pg.Client, opts: DatabaseFactsOptions | number = {}): Promise<DatabaseFacts> {
+  const o: DatabaseFactsOptions = typeof opts === 'number' ? { versionNum: opts } : opts;
+  const num = o.versionNum ?? (await client.query(`select current_setting('server_version_num')::int as num`)).rows[0].num;
   // Table OIDs were removed in PostgreSQL 12, and the column with them.
   const withOids = num < 120000 ? 'c.relhasoids' : 'false';
   const db = await client.query(`select current_database() as name, has_database_privilege(current_database(), 'CREATE') as can_create`);
-  const tables = await client.query(
+  await client.query(`set lock_timeout = ${Math.max(1, Math.round(o.lockTimeoutMs ?? 3000))}`);
+  const tablesSql = (bytes: string) =>
     `select n.nspname as schema, c.relname as name, c.relkind = 'p' as partitioned,
               c.relpersistence = 'u' as unlogged, ${withOids} as with_oids,
-              -- heap + TOAST: what the copy reads. pg_total_relation_size would also open every
-              -- index, several times slower on thousands of tables, and indexes are rebuilt anyway.
-              case when c.relkind = 'p' then 0
-                   else pg_relation_size(c.oid) + case when c.reltoastrelid <> 0 then pg_relation_size(c.reltoastrelid) else 0 end end as bytes,
+              ${bytes} as bytes,
               exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p') as has_pk,
               case when c.relreplident = 'i' and not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indisreplident)
                    then 'n' else c.relreplident end as replident,
@@ -118,8 +137,16 @@ export async function readDatabaseFacts(client: pg.Client, versionNum?: number):
               pg_has_role(c.relowner, 'USAGE') as owned
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and ${USER_SCHEMA} and ${NOT_EXTENSION_MEMBER}
-        order by 1, 2`,
-  );
+        order by 1, 2`;
+  let sizesEstimated = false;
+  let tables: pg.QueryResult;
+  try {
+    tables = await client.query(tablesSql(EXACT_BYTES));
+  } catch (e) {
+    if ((e as { code?: string }).code !== '55P03') throw e;
+    sizesEstimated = true;
+    tables = await client.query(tablesSql(ESTIMATED_BYTES));
+  }
   const sequences = await client.query(
     `select count(*)::int as total,
               coalesce(json_agg(json_build_object('schema', n.nspname, 'name', c.relname))
@@ -170,5 +197,6 @@ export async function readDatabaseFacts(client: pg.Client, versionNum?: number):
     unreadableSequences: sequences.rows[0].unreadable,
     largeObjects: largeObjects.rows[0].n,
     roles: roles.rows,
+    ...(sizesEstimated ? { sizesEstimated } : {}),
   };
 }

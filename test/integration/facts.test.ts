@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { withClient } from '../../src/pg/connection';
+import { connect, withClient } from '../../src/pg/connection';
 import { readDatabaseFacts, readServerFacts } from '../../src/pg/facts';
 import { listUserDatabases } from '../../src/pg/factsDatabases';
 import type { PgVersion } from '../harness/postgres';
@@ -87,6 +87,29 @@ describe('catalog facts on PostgreSQL 11, 15 and 16', function () {
     const server = await withClient({ ...s.conn('postgres'), user: role, password: 'pw' }, (c) => readServerFacts(c));
     assert.equal(server.user.superuser, false);
     assert.equal(server.user.replication, false);
+  });
+
+  it('does not hang behind a locked table: sizes fall back to page counts', async () => {
+    const s = await sharedServer('16', 'source');
+    const db = uniqueDb('facts_lock');
+    await s.psql('postgres', `create database ${db}`);
+    await s.psql(db, `create table busy (id int primary key, v text); insert into busy select g, 'x' from generate_series(1, 1000) g; create table calm (id int primary key);`);
+    await s.psql(db, 'vacuum analyze busy');
+    const locker = await connect(s.conn(db));
+    try {
+      await locker.query('begin');
+      await locker.query('lock table busy in access exclusive mode');
+      const started = Date.now();
+      const facts = await withClient(s.conn(db), (c) => readDatabaseFacts(c, { lockTimeoutMs: 200 }));
+      assert.ok(Date.now() - started < 5000, 'returned without waiting for the lock');
+      assert.equal(facts.sizesEstimated, true);
+      assert.ok(facts.tables.find((t) => t.name === 'busy')!.bytes > 0, 'estimated from relpages after the vacuum');
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    const free = await withClient(s.conn(db), (c) => readDatabaseFacts(c));
+    assert.equal(free.sizesEstimated, undefined);
   });
 
   it('lists user databases with sizes, never templates, and which exist on the target', async () => {

@@ -213,7 +213,7 @@ export function skewRule(f: ValidationFacts, db: string, facts: DatabaseFacts): 
   const share = f.options?.skewShare ?? 0.6;
   const tables = facts.tables.filter((t) => !t.partitioned).sort((a, b) => b.bytes - a.bytes);
   const total = tables.reduce((s, t) => s + t.bytes, 0);
-  const summary = `${plural(tables.length, 'table')}, ${formatBytes(total)}`;
+  const summary = `${plural(tables.length, 'table')}, ${formatBytes(total)}${facts.sizesEstimated ? ' (estimated from page counts: a table was locked)' : ''}`;
   if (total < minBytes || tables.length < 2) return item(RULE.skew, [ok(`${db}: ${summary}; no table dominates the copy.`)]);
   const big: TableFacts[] = [];
   let acc = 0;

@@ -96,6 +96,8 @@ export interface DatabaseFacts {
   roles: { name: string; owns: number; grants: number }[];
   /** CREATE on the database: needed to create a publication for online mode. */
   canCreate: boolean;
+  /** Table sizes come from page counts (a table was locked): rough, as of the last VACUUM/ANALYZE. */
+  sizesEstimated?: boolean;
 }
 
 export interface PgDumpFacts {

@@ -246,7 +246,11 @@ export const wizardMethods = {
     drafts: arr(checkDraftSummary),
     azure: obj({ available: bool, signedIn: bool }),
     sourceTypes: arr(str),
+    /** True when the prefill is the wizard the user closed unfinished. */
+    reopened: opt(bool),
   })),
+  /** The page's draft after a change (debounced), so a closed wizard can be reopened as it was. */
+  draftChanged: method(obj({ draft: checkDraft }), none),
   listConnections: method(none, arr(checkSavedConnection)),
   azureSignIn: method(none, obj({ signedIn: bool })),
   listSubscriptions: method(none, arr(obj({ id: str, name: str }) as Check<AzureSubscriptionInfo>)),

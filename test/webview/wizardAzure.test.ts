@@ -110,6 +110,50 @@ describe('webview: wizard (Azure, drafts, prefill, themes)', () => {
     await w.page.screenshot({ path: path.join(SCREENSHOTS, 'wizard-source-light.png') });
   });
 
+  it('a wizard closed unfinished comes back with its fields and a "Start over"; the host gets each draft without passwords', async () => {
+    const prefill = {
+      id: 'c1', step: 'setup', provider: 'direct', name: 'half-done', sourceType: 'OnPremises', option: 'ValidateAndMigrate', mode: 'Offline',
+      source: { how: 'new', host: 'src.example', port: 5432, user: 'admin', database: 'postgres', sslMode: 'prefer' },
+      target: { how: 'new', host: '', port: 5432, user: '', database: 'postgres', sslMode: 'prefer' },
+      databases: [], overwrite: false,
+    };
+    w = await openWebview({
+      bundle: 'wizardMain',
+      handlers: wizardHost({ ready: () => ({ prefill, reopened: true, connections: [], drafts: [], azure: { available: false, signedIn: false }, sourceTypes: ['OnPremises'] }) }),
+    });
+    await until(() => w.page.locator('#start-over').isVisible(), 'reopened notice');
+    assert.equal(await w.page.locator('#name').getAttribute('value'), 'half-done');
+    await w.page.locator('#next').click();
+    await until(async () => (await w.page.locator('#step').getAttribute('data-step')) === 'source', 'source');
+    await w.page.locator('#source-password input').fill('pw-never-in-drafts');
+    await w.page.locator('#source-host input').fill('src2.example');
+    await until(() => w.requests('draftChanged').some((p) => (p.draft as { source: { host: string } }).source.host === 'src2.example'), 'draft sent to the host');
+    assert.doesNotMatch(JSON.stringify(w.requests('draftChanged')), /pw-never-in-drafts/);
+    await w.page.locator('#tab-setup').click();
+    await until(async () => (await w.page.locator('#step').getAttribute('data-step')) === 'setup', 'setup');
+  });
+
+  it('"Start over" on a reopened wizard clears every field', async () => {
+    const prefill = {
+      id: 'c2', step: 'setup', provider: 'direct', name: 'half-done', sourceType: 'AWS_RDS', option: 'Validate', mode: 'Online',
+      source: { how: 'new', host: 'src.example', port: 5432, user: 'admin', database: 'postgres', sslMode: 'prefer' },
+      target: { how: 'new', host: '', port: 5432, user: '', database: 'postgres', sslMode: 'prefer' },
+      databases: [], overwrite: false,
+    };
+    w = await openWebview({
+      bundle: 'wizardMain',
+      handlers: wizardHost({ ready: () => ({ prefill, reopened: true, connections: [], drafts: [], azure: { available: false, signedIn: false }, sourceTypes: ['OnPremises', 'AWS_RDS'] }) }),
+    });
+    await until(() => w.page.locator('#start-over').isVisible(), 'reopened notice');
+    await w.page.locator('#start-over').click();
+    await until(async () => ((await w.state()) as { draft: { name: string } }).draft.name === '', 'name cleared');
+    const d = ((await w.state()) as { draft: { id: string; mode: string; source: { host: string } } }).draft;
+    assert.notEqual(d.id, 'c2', 'a new draft id');
+    assert.equal(d.mode, 'Offline');
+    assert.equal(d.source.host, '');
+    assert.equal(await w.page.locator('#start-over').count(), 0);
+  });
+
   it('high contrast: borders come from contrastBorder and focus is visible on tabs', async () => {
     w = await openWebview({ bundle: 'wizardMain', theme: 'high-contrast', handlers: wizardHost() });
     await until(() => w.page.locator('#name').isVisible(), 'Setup');

@@ -25,6 +25,7 @@ export function wizardHost(overrides: Record<string, Handler> = {}): Record<stri
     saveDraft: () => ({ savedAt: '2026-11-24T10:00:00.000Z' }),
     loadDraft: () => { throw new Error('no drafts'); },
     deleteDraft: () => ({}),
+    draftChanged: () => ({}),
     start: (p) => ({ name: (p.draft as { name: string }).name }),
     ...overrides,
   };

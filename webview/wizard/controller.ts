@@ -34,9 +34,10 @@ export class WizardController {
   /** Passwords typed but not yet sent; page memory only, never in state. */
   readonly typed: Record<Role, string> = { source: '', target: '' };
   busy = new Set<string>();
-  notice: { kind: 'info' | 'error'; text: string } | undefined;
+  notice: { kind: 'info' | 'error'; text: string; startOver?: boolean } | undefined;
   dbProblem: string | undefined;
   private nameTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly root: HTMLElement, readonly rpc: Rpc, init: Init, restored: WizardDraft | undefined) {
     this.connections = init.connections;
@@ -45,6 +46,7 @@ export class WizardController {
     this.sourceTypes = init.sourceTypes;
     // A prefill (restart in wizard, Migrate now) wins over an older restored draft.
     this.draft = init.prefill ?? restored ?? newDraft(randomId());
+    if (init.reopened) this.notice = { kind: 'info', text: 'This is the wizard you closed earlier (passwords are not kept). Use "Start over" for a new one.', startOver: true };
     rpc.on('connections', (list) => {
       this.connections = list;
       this.render();
@@ -69,6 +71,16 @@ export class WizardController {
 
   persist(): void {
     vscodeApi().setState({ draft: this.draft });
+    // The host keeps the latest draft so closing the panel does not lose it.
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => void this.rpc.request('draftChanged', { draft: this.draft }).catch(() => undefined), 300);
+  }
+
+  startOver(): void {
+    this.facts = {};
+    this.typed.source = '';
+    this.typed.target = '';
+    this.update(newDraft(randomId()));
   }
 
   /** Apply a change to the draft; `full` re-renders the whole step (structure changed). */

@@ -87,7 +87,8 @@ function tabKey(e: KeyboardEvent, i: number): void {
 
 function notice(c: WizardController): HTMLElement {
   const n = c.notice;
-  return h('div', { id: 'notice', role: n?.kind === 'error' ? 'alert' : 'status', class: n ? `notice ${n.kind}` : 'notice empty' }, n?.text ?? '');
+  return h('div', { id: 'notice', role: n?.kind === 'error' ? 'alert' : 'status', class: n ? `notice ${n.kind}` : 'notice empty' }, n?.text ?? '',
+    n?.startOver ? [' ', h('vscode-button', { id: 'start-over', appearance: 'secondary', onclick: () => c.startOver() }, 'Start over')] : null);
 }
 
 function nav(c: WizardController): HTMLElement {

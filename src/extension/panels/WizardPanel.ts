@@ -13,6 +13,8 @@ import type { PanelServices } from './services';
 export class WizardPanel {
   static readonly viewType = 'pgflex.wizard';
   private static current: WizardPanel | undefined;
+  /** The last wizard closed before it started a migration (memory only; never a password). */
+  private static closedDraft: WizardDraft | undefined;
 
   /** Open (or reveal) the wizard; a prefill (restart in wizard, Migrate now) replaces any open one. */
   static open(services: PanelServices, prefill?: Partial<WizardDraft>): WizardPanel {
@@ -22,7 +24,9 @@ export class WizardPanel {
     }
     WizardPanel.current?.panel.dispose();
     const panel = vscode.window.createWebviewPanel(WizardPanel.viewType, 'New migration', vscode.ViewColumn.Active, panelOptions(services));
-    return new WizardPanel(panel, services, prefill);
+    const reopened = !prefill ? WizardPanel.closedDraft : undefined;
+    WizardPanel.closedDraft = undefined;
+    return new WizardPanel(panel, services, prefill ?? reopened, !!reopened);
   }
 
   /** The open wizard, if any (extension-host tests drive it through `handleMessage`). */
@@ -39,8 +43,10 @@ export class WizardPanel {
   /** Passwords typed in this wizard, by side, tied to the server they were typed for. Memory only. */
   private readonly passwords = new Map<Role, { key: string; password: string }>();
   private readonly rpc: RpcHost<WizardMethods, WizardEvents>;
+  private lastDraft: WizardDraft | undefined;
+  private started = false;
 
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, private prefill?: Partial<WizardDraft>) {
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, private prefill?: Partial<WizardDraft>, private reopened = false) {
     WizardPanel.current = this;
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
     const post = poster(panel);
@@ -57,6 +63,9 @@ export class WizardPanel {
 
   private dispose(): void {
     this.passwords.clear();
+    if (!this.started && this.lastDraft && (this.lastDraft.name || this.lastDraft.source.host || this.lastDraft.source.azure)) {
+      WizardPanel.closedDraft = this.lastDraft;
+    }
     if (WizardPanel.current === this) WizardPanel.current = undefined;
     this.disposables.dispose();
   }
@@ -80,9 +89,12 @@ export class WizardPanel {
       ready: async () => {
         // Given once: a page reloaded after being hidden keeps the user's edits from its own state.
         const prefill = this.prefill ? { ...newDraft(randomUUID(), this.prefill.provider), ...this.prefill } : undefined;
+        const reopened = this.reopened && !!prefill;
         this.prefill = undefined;
+        this.reopened = false;
         return {
           prefill,
+          reopened,
           connections: await s.listConnections(),
           drafts: (await s.listDrafts()).map((d) => ({ id: d.id, name: d.name || '(unnamed)', savedAt: d.savedAt ?? '' })),
           azure: { available: !!s.azure, signedIn: s.azure?.isSignedIn() ?? false },
@@ -136,6 +148,10 @@ export class WizardPanel {
         await s.deleteDraft(id);
         return {};
       },
+      draftChanged: ({ draft }) => {
+        this.lastDraft = draft;
+        return {};
+      },
       start: ({ draft }) => this.start(draft),
     };
   }
@@ -158,6 +174,7 @@ export class WizardPanel {
       { location: vscode.ProgressLocation.Notification, title: `Creating migration "${spec.name}"…` },
       () => provider.create(spec, secrets),
     );
+    this.started = true;
     const ref = { provider: draft.provider, targetId: spec.target.id, name: migration.name || spec.name };
     await s.deleteDraft(draft.id).catch(() => undefined);
     s.onCreated?.(ref, migration);

@@ -68,8 +68,9 @@ export async function probePgDump(path = 'pg_dump'): Promise<Probe<PgDumpFacts>>
 /** Read every fact the rules need. Exported for the Azure flow, which adds `azureTarget`. */
 export async function gatherFacts(input: DirectValidationInput): Promise<ValidationFacts> {
   const startedAt = new Date().toISOString();
-  const source: ConnInfo = { ...input.source, role: input.source.role ?? 'source', applicationName: 'pgflex-validate' };
-  const target: ConnInfo = { ...input.target, role: input.target.role ?? 'target', applicationName: 'pgflex-validate' };
+  // Catalog reads take well under a second; a server that does not answer in a minute is reported, not waited on.
+  const source: ConnInfo = { ...input.source, role: input.source.role ?? 'source', applicationName: 'pgflex-validate', statementTimeoutMs: input.source.statementTimeoutMs ?? 60_000 };
+  const target: ConnInfo = { ...input.target, role: input.target.role ?? 'target', applicationName: 'pgflex-validate', statementTimeoutMs: input.target.statementTimeoutMs ?? 60_000 };
   const databases = [...new Set(input.databases)];
   // The source's databases are read as soon as the source answers, without waiting for the target.
   const sourceSide = (async () => {

@@ -410,6 +410,10 @@ describe('validation rules: Azure targets', () => {
     assert.deepEqual(a.fix, { id: 'azure.allowlistExtensions', title: 'Allow pgcrypto in azure.extensions', args: { extensions: 'pgcrypto', value: 'hstore,pgcrypto' } });
     assert.match(a.correctiveAction!, /azure\.extensions to 'hstore,pgcrypto'/);
     assert.equal(serverItem(runRules(azure(cleanFacts(), { allowlistedExtensions: ['PGCRYPTO'] })), 'ExtensionsAllowlistValidation').state, 'Succeeded');
+    // An extension the migration cannot move fails ExtensionsValidation; allowing it would not help.
+    const g = azure(cleanFacts(), { allowlistedExtensions: ['pgcrypto'] });
+    g.sourceDatabases.app = { ok: true, value: database('app', { extensions: [{ name: 'pgcrypto', version: '1.3', schema: 'public' }, { name: 'postgres_fdw', version: '1.1', schema: 'public' }] }) };
+    assert.equal(serverItem(runRules(g), 'ExtensionsAllowlistValidation').state, 'Succeeded');
   });
 
   it('fails extensions that need shared_preload_libraries (603109), saying the target restarts', () => {

@@ -1,7 +1,7 @@
 /** Rules for Azure Flexible Server targets, from facts the Azure provider reads from ARM. */
 import { formatBytes } from '../format';
 import type { ValidationMessage, ValidationSummaryItem } from '../model';
-import { BUILTIN_EXTENSIONS, CODE, MIN_TARGET_VCORES, PRELOAD_LIBRARIES, RULE } from './catalog';
+import { BUILTIN_EXTENSIONS, CODE, MIN_TARGET_VCORES, PRELOAD_LIBRARIES, RULE, UNSUPPORTED_EXTENSIONS } from './catalog';
 import type { ValidationFacts } from './facts';
 import { fail, item, listSome, ok, warn } from './item';
 import { readDatabases } from './servers';
@@ -20,10 +20,10 @@ function splitList(v: string[] | undefined): string[] {
 export function skuRule(f: ValidationFacts): ValidationSummaryItem | undefined {
   const az = f.azureTarget;
   if (!az || (az.skuTier === undefined && az.vCores === undefined)) return undefined;
-  const sku = [az.skuTier, az.skuName].filter(Boolean).join(' ');
+  const sku = az.skuName ? `${az.skuName}${az.skuTier ? `, ${az.skuTier}` : ''}` : (az.skuTier ?? 'unknown SKU');
   const messages: ValidationMessage[] = [];
   if (az.skuTier?.toLowerCase() === 'burstable') {
-    messages.push(fail(`The target is a Burstable server (${sku}); the migration service needs General Purpose or Memory Optimized.`));
+    messages.push(fail(`The target is a Burstable server${az.skuName ? ` (${az.skuName})` : ''}; the migration service needs General Purpose or Memory Optimized.`));
   }
   if (az.vCores !== undefined && az.vCores < MIN_TARGET_VCORES) {
     messages.push(warn(`The target has ${az.vCores} vCore${az.vCores === 1 ? '' : 's'}; at least ${MIN_TARGET_VCORES} are recommended so the copy does not take much longer.`));
@@ -40,7 +40,8 @@ export function allowlistRule(f: ValidationFacts): ValidationSummaryItem | undef
   if (!az?.allowlistedExtensions) return undefined;
   const allowed = splitList(az.allowlistedExtensions);
   const lower = new Set(allowed.map((s) => s.toLowerCase()));
-  const inUse = extensionsInUse(f);
+  // Extensions the migration cannot move fail ExtensionsValidation; allowing them would not help.
+  const inUse = extensionsInUse(f).filter((e) => !UNSUPPORTED_EXTENSIONS.includes(e));
   const missing = inUse.filter((e) => !lower.has(e.toLowerCase()));
   if (!missing.length) {
     return item(RULE.allowlist, [ok(inUse.length ? `Every extension in use (${listSome(inUse)}) is allowed by azure.extensions on the target.` : 'No extensions besides plpgsql are in use.')]);

@@ -3,7 +3,7 @@ import type { MigrationProvider } from '../core/provider';
 import { Disposable, toDisposable } from './lifecycle';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import type { TreeModel } from './model/treeModel';
+import type { NodeOf, TreeModel } from './model/treeModel';
 
 /** How often migrations that are still running are re-read (the status bar's latency). */
 const ACTIVE_POLL_MS = 10_000;
@@ -23,6 +23,8 @@ export class MigrationWatcher extends Disposable {
     private readonly config: Config,
     private readonly log: Logger,
     private readonly onUpdate: () => void,
+    /** A migration this window watched has just ended (to offer the next step). */
+    private readonly onEnded: (n: NodeOf<'migration'>) => void = () => undefined,
   ) {
     super();
     this._register(config.onDidChange(() => this.scheduleFull()));
@@ -37,6 +39,18 @@ export class MigrationWatcher extends Disposable {
     this.activeTimer = setInterval(() => void this.pollActive(), ACTIVE_POLL_MS);
     this.activeTimer.unref?.();
     this.scheduleFull();
+    // After activation, not during it: read the Direct targets' migrations (a local store) so
+    // the status bar and the palette's pickers know them before the tree is expanded.
+    const warm = setTimeout(() => void this.preloadDirect(), 1500);
+    warm.unref?.();
+    this._register(toDisposable(() => clearTimeout(warm)));
+  }
+
+  private async preloadDirect(): Promise<void> {
+    const direct = this.model.get('direct');
+    if (!direct) return;
+    const kids = await this.model.children(direct);
+    await Promise.all(kids.filter((k) => k.kind === 'connection' && k.connection.role === 'target').map((k) => this.model.children(k)));
   }
 
   private scheduleFull(): void {
@@ -61,7 +75,8 @@ export class MigrationWatcher extends Disposable {
       await Promise.all(running.map(async (n) => {
         try {
           const m = await this.providerFor(n.migration.provider === 'azure' ? 'azure' : 'direct').get(n.target, n.migration.name);
-          this.model.updateMigration(n.target, m);
+          const updated = this.model.updateMigration(n.target, m);
+          if (updated && isTerminal(m)) this.onEnded(updated);
         } catch (e) {
           this.log.debug(`Could not refresh migration ${n.migration.name}: ${e instanceof Error ? e.message : String(e)}`);
         }

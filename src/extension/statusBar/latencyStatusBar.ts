@@ -6,6 +6,7 @@ import type { ServerRef } from '../../core/provider';
 /** Owns the latency item: one state in (from latencyStatus), text, colour, tooltip and command out. */
 export class LatencyStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
+  private shown = false;
 
   constructor() {
     super();
@@ -17,6 +18,7 @@ export class LatencyStatusBar extends Disposable {
     const s = latencyStatus(known, thresholds);
     if (!s.visible || !s.open) {
       this.item.hide();
+      this.shown = false;
       return;
     }
     this.item.text = s.text;
@@ -26,10 +28,11 @@ export class LatencyStatusBar extends Disposable {
     this.item.accessibilityInformation = { label: `Migration ${s.open.migration.name} waiting for cutover, ${s.text.replace('$(sync) ', 'latency of ')}` };
     this.item.command = { command: 'pgflex.openDetails', title: 'Open Details', arguments: [{ migration: s.open.migration, target: s.open.target }] };
     this.item.show();
+    this.shown = true;
   }
 
   /** For tests: what the item shows. */
   get current(): { visible: boolean; text: string } {
-    return { visible: !!this.item.command && this.item.text !== '', text: this.item.text };
+    return { visible: this.shown, text: this.shown ? this.item.text : '' };
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ValidationDetails, ValidationSummaryItem } from '../../src/core/model';
 import { validateDirect, type DirectValidationInput } from '../../src/direct/validation';
-import type { TestServer } from '../harness/postgres';
+import { startServer, type TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 
 function find(d: ValidationDetails, type: string, db?: string): ValidationSummaryItem {
@@ -163,6 +163,25 @@ describe('validation against real servers', function () {
     assert.equal(r.state, 'Warning');
     assert.deepEqual(r.objects, [owner]);
     assert.match(r.correctiveAction!, new RegExp(`CREATE ROLE ${owner};`));
+  });
+
+  it('reports TLS: "over TLS" when the source serves it, 603001 when sslmode=require meets a server without it', async () => {
+    const tlsSource = await startServer({ version: '16', ssl: true });
+    try {
+      const t = await sharedServer('16', 'target');
+      const db = await cleanDb(tlsSource, 'val_tls');
+      const d = await validateDirect({ ...input(tlsSource, t, [db], { checkPgDump: false }), source: { ...tlsSource.conn('postgres'), sslMode: 'require' } });
+      const c = find(d, 'AuthenticationAndConnectivityValidation');
+      assert.equal(c.state, 'Succeeded');
+      assert.match(c.messages![0].message, /source server .* over TLS\./);
+      const refused = await validateDirect({ ...input(tlsSource, t, [db], { checkPgDump: false }), target: { ...t.conn('postgres'), sslMode: 'require' } });
+      const r = find(refused, 'AuthenticationAndConnectivityValidation');
+      assert.equal(r.state, 'Failed');
+      assert.equal(r.code, 603001);
+      assert.match(r.correctiveAction!, /SSL mode/);
+    } finally {
+      await tlsSource.destroy();
+    }
   });
 
   it('a wrong target password fails connectivity (603100) and the rules that need the target say they did not run', async () => {

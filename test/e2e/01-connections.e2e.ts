@@ -1,23 +1,6 @@
 import assert from 'node:assert/strict';
 import { current, step } from './session';
-
-export const VIEW = 'PostgreSQL Migration';
-export const SOURCE_LABEL = 'e2e source';
-export const TARGET_LABEL = 'e2e target';
-
-/** Adds a connection with the "Add connection…" tree entry, answering each input box as a user would. */
-async function addConnection(role: 'Source' | 'Target', label: string, port: number, password: string): Promise<void> {
-  const { wb } = current();
-  await (await wb.waitForTreeItem(/^Add connection/)).click();
-  await wb.pick(new RegExp(`^${role}\\b`));
-  await wb.answer(/\(2\/7\)/, '127.0.0.1');
-  await wb.answer(/\(3\/7\)/, String(port));
-  await wb.answer(/\(4\/7\)/, 'postgres');
-  await wb.answer(/\(5\/7\)/, 'postgres');
-  await wb.pick(/^disable\b/);
-  await wb.answer(/\(7\/7\)/, password);
-  await wb.answer(/Name this connection/, label);
-}
+import { addConnection, SOURCE_LABEL, TARGET_LABEL, VIEW } from './flows';
 
 describe('e2e: extension and connections', () => {
   it('activates and shows the PostgreSQL Migration view with its Direct section', async () => {

@@ -5,9 +5,8 @@
  */
 import type { Server } from '@azure/arm-postgresql-flexible';
 import type { Migration } from '../core/model';
-import { explainArmError } from './errors';
 import { parseFlexibleServerId, parseSingleServerId, vCoresFromSkuName, type AzureServerId } from './ids';
-import { AzureMigrationProvider } from './provider';
+import { AzureMigrationProvider, MIGRATIONS_API_VERSION } from './provider';
 import type { AzureSession } from './session';
 
 export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
@@ -76,15 +75,14 @@ export class AzureDiscovery {
 
   /** Flexible Servers of a subscription: the migration targets. */
   flexibleServers(subscriptionId: string): Promise<ServerInfo[]> {
+    // The SDK's servers.listBySubscription GET, through its pipeline, read as raw JSON (cheaper on big trees).
     return this.session.discover(subscriptionId, `flex:${subscriptionId}`, async () => {
-      const client = await this.session.client(subscriptionId);
-      const out: ServerInfo[] = [];
-      try {
-        for await (const s of client.servers.listBySubscription()) out.push(flexibleInfo(s));
-      } catch (e) {
-        throw explainArmError(e, { action: 'list the Flexible Servers', resource: `subscription ${subscriptionId}`, permission: 'Microsoft.DBforPostgreSQL/flexibleServers/read' });
-      }
-      return out;
+      const raw = await this.session.getAll<RawFlexibleServer>(
+        `/subscriptions/${subscriptionId}/providers/Microsoft.DBforPostgreSQL/flexibleServers?api-version=${MIGRATIONS_API_VERSION}`,
+        { action: 'list the Flexible Servers', resource: `subscription ${subscriptionId}`, permission: 'Microsoft.DBforPostgreSQL/flexibleServers/read' },
+        subscriptionId,
+      );
+      return raw.map((s) => flexibleInfo({ ...s, ...s.properties } as Server));
     });
   }
 
@@ -163,6 +161,14 @@ export function flexibleInfo(s: Server): ServerInfo {
     fullyQualifiedDomainName: s.fullyQualifiedDomainName,
     administratorLogin: s.administratorLogin,
   };
+}
+
+interface RawFlexibleServer {
+  id: string;
+  name: string;
+  location: string;
+  sku?: { name: string; tier: string };
+  properties?: Record<string, unknown>;
 }
 
 interface RawSingleServer {

@@ -11,11 +11,12 @@ import type { Migration, MigrationMode, MigrationOption, SourceType, SslMode } f
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Flatten a raw ARM migration body into the model. Secrets are never kept. */
-export function fromArmJson(body: unknown): Migration {
+export function fromArmJson(body: unknown, owned = false): Migration {
   const b = (body ?? {}) as Record<string, Json>;
   const { properties, ...envelope } = b;
   const props = (properties && typeof properties === 'object' && !Array.isArray(properties) ? properties : {}) as Record<string, Json>;
-  const out = clone({ ...envelope, ...props }) as Record<string, unknown>;
+  // A body parsed for this call alone needs no copy; one the caller keeps does.
+  const out = (owned ? { ...envelope, ...props } : clone({ ...envelope, ...props })) as Record<string, unknown>;
   delete out.secretParameters;
   out.provider = 'azure';
   return out as unknown as Migration;

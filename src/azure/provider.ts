@@ -120,7 +120,7 @@ export class AzureMigrationProvider implements MigrationProvider {
       { action: `list the migrations of ${t.name}`, resource: serverLabel(t), permission: 'Microsoft.DBforPostgreSQL/flexibleServers/migrations/read' },
       t.subscriptionId,
     );
-    return items.map(fromArmJson);
+    return items.map((m) => fromArmJson(m, true));
   }
 
   /** Online cutover, for all databases or the ones given. Offline migrations cut over by themselves. */
@@ -235,7 +235,7 @@ export class AzureMigrationProvider implements MigrationProvider {
 
   private mapOne(bodies: unknown[], res: SdkMigration): Migration {
     const body = bodies[bodies.length - 1];
-    return body && typeof body === 'object' && Object.keys(body).length ? fromArmJson(body) : fromSdkMigration(res);
+    return body && typeof body === 'object' && Object.keys(body).length ? fromArmJson(body, true) : fromSdkMigration(res);
   }
 }
 

@@ -38,6 +38,7 @@ export class AzureSession {
   readonly pool: KeyedPool;
   readonly cache: TtlCache;
   private http?: HttpClient;
+  private createRequest?: typeof import('@azure/core-rest-pipeline').createPipelineRequest;
   private readonly clients = new Map<string, Promise<PostgreSQLManagementFlexibleServerClient>>();
   /** Calls sent through this session (after the pool), for benchmarks and diagnostics. */
   calls = 0;
@@ -63,6 +64,7 @@ export class AzureSession {
         // One HTTP client for every subscription's SDK client: kept-alive TLS connections are
         // shared instead of each client opening its own (handshakes dominate a cold tree load).
         this.http ??= this.options.httpClient ?? pipeline.createDefaultHttpClient();
+        this.createRequest = pipeline.createPipelineRequest;
         const opts: PostgreSQLManagementFlexibleServerClientOptionalParams = {
           endpoint: this.endpoint,
           retryOptions: { maxRetries: this.options.maxRetries ?? 4 },
@@ -106,7 +108,8 @@ export class AzureSession {
    */
   async getAll<T>(path: string, ctx: ArmContext, subscriptionId = ''): Promise<T[]> {
     const client = await this.client(subscriptionId);
-    const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
+    // Loaded with the client; a dynamic import per call is costly when hundreds run at once.
+    const createPipelineRequest = this.createRequest as NonNullable<typeof this.createRequest>;
     const out: T[] = [];
     let url: string | undefined = path.startsWith('https://') ? path : `${this.endpoint}${path}`;
     while (url) {

@@ -116,7 +116,8 @@ export class ArmServer {
         // For a benchmark that runs this server in another process; not part of ARM.
         this.calls--;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ calls: this.calls, byRoute: Object.fromEntries(this.callsByRoute) }));
+        const cpu = process.cpuUsage();
+        res.end(JSON.stringify({ calls: this.calls, byRoute: Object.fromEntries(this.callsByRoute), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
         return;
       }
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));

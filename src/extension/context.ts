@@ -4,7 +4,7 @@ import { Disposable } from './lifecycle';
 import { Config } from './config';
 import { Logger } from './logger';
 import { ConnectionStore } from './connections/connectionStore';
-import { AzureAccount } from './azure/azureAccount';
+import { AzureAccount, currentCloud } from './azure/azureAccount';
 import { type AzureBackend, loadAzureBackend } from './azure/azureBackend';
 import { loadDirectProvider } from './direct/directBackend';
 import { lazyProvider } from './providers';
@@ -72,7 +72,7 @@ export class PgflexContext extends Disposable {
   }
 
   azureBackend(): Promise<AzureBackend> {
-    this.backend ??= loadAzureBackend({ credentialFor: (t) => this.azure.credential(t), endpoint: process.env.PGFLEX_ARM_ENDPOINT }).catch((e) => {
+    this.backend ??= loadAzureBackend({ credentialFor: (t) => this.azure.credential(t), endpoint: currentCloud().armEndpoint }).catch((e) => {
       this.backend = undefined;
       throw e;
     });

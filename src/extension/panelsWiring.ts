@@ -14,10 +14,9 @@ import { connInfo, testConnection } from './connections/pgTester';
 import { retryMigration } from './commands/migrationCommands';
 import { openTarget } from './commands/openTarget';
 import { lazy } from './lazyModules';
+import { currentCloud } from './azure/azureAccount';
 
 const DRAFTS_KEY = 'pgflex.wizardDrafts';
-/** Entra ID tokens as PostgreSQL passwords on Azure servers. */
-const OSSRDBMS_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
 
 /** Opens the webview panels and gives them the services they need, built from the context. */
 export function createPanels(ctx: PgflexContext): { panels: Panels; disposables: vscode.Disposable[] } {
@@ -165,7 +164,8 @@ function panelServices(ctx: PgflexContext): PanelServices {
 async function entraToken(ctx: PgflexContext, server: ServerRef): Promise<string | undefined> {
   if (server.kind === 'direct') return undefined;
   try {
-    return await ctx.azure.token(undefined, OSSRDBMS_SCOPE);
+    // Entra ID token as the PostgreSQL password, where the server allows it.
+    return await ctx.azure.token(undefined, currentCloud().ossrdbmsScope);
   } catch {
     return undefined;
   }

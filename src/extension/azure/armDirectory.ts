@@ -5,7 +5,6 @@
 import type { AzureTenant } from '../model/azureTypes';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
-export const ARM_SCOPE = 'https://management.azure.com/.default';
 
 export type FetchLike = (url: string, init: { headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 

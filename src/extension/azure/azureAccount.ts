@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import { SignInRequiredError, type AzureTenant } from '../model/azureTypes';
-import { ARM_SCOPE, listTenants } from './armDirectory';
+import { listTenants } from './armDirectory';
+import { type AzureCloud, armScope, azureCloud } from '../model/azureCloud';
 
 /** A TokenCredential as @azure/core-auth defines it (structural, to avoid the import). */
 export interface TokenCredentialLike {
   getToken(scopes: string | string[], options?: { tenantId?: string }): Promise<{ token: string; expiresOnTimestamp: number } | null>;
 }
 
-const PROVIDER = 'microsoft';
+/** The cloud in use: VS Code's sovereign-cloud setting, PGFLEX_ARM_ENDPOINT for test servers. */
+export function currentCloud(): AzureCloud {
+  return azureCloud(vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get<string>('environment'), process.env.PGFLEX_ARM_ENDPOINT);
+}
 
 /**
  * The Azure sign-in, through VS Code's Microsoft authentication provider. Nothing happens
@@ -23,7 +27,10 @@ export class AzureAccount extends Disposable {
   constructor() {
     super();
     this._register(vscode.authentication.onDidChangeSessions((e) => {
-      if (e.provider.id === PROVIDER) this.emitter.fire();
+      if (e.provider.id === currentCloud().authProvider) this.emitter.fire();
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('microsoft-sovereign-cloud')) this.emitter.fire();
     }));
   }
 
@@ -31,14 +38,14 @@ export class AzureAccount extends Disposable {
     return this.signedIn;
   }
 
-  private scopes(tenantId?: string, resource = ARM_SCOPE): string[] {
+  private scopes(tenantId?: string, resource = armScope(currentCloud())): string[] {
     return tenantId ? [resource, `VSCODE_TENANT:${tenantId}`] : [resource];
   }
 
   /** Interactive sign-in (optionally to one tenant); false when the user backs out. */
   async signIn(tenantId?: string): Promise<boolean> {
     try {
-      const s = await vscode.authentication.getSession(PROVIDER, this.scopes(tenantId), { createIfNone: true });
+      const s = await vscode.authentication.getSession(currentCloud().authProvider, this.scopes(tenantId), { createIfNone: true });
       this.signedIn = !!s;
       this.emitter.fire();
       return !!s;
@@ -49,14 +56,14 @@ export class AzureAccount extends Disposable {
   }
 
   /** A token without prompting; SignInRequiredError when there is no session. */
-  async token(tenantId?: string, resource = ARM_SCOPE): Promise<string> {
+  async token(tenantId?: string, resource = armScope(currentCloud())): Promise<string> {
     // Tests and the sandbox may point at an ARM-compatible server with a fixed token.
     const fixed = process.env.PGFLEX_ARM_TOKEN;
     if (fixed) {
       this.signedIn = true;
       return fixed;
     }
-    const home = await vscode.authentication.getSession(PROVIDER, this.scopes(undefined, resource), { silent: true });
+    const home = await vscode.authentication.getSession(currentCloud().authProvider, this.scopes(undefined, resource), { silent: true });
     if (!home) {
       this.signedIn = false;
       throw new SignInRequiredError();
@@ -64,7 +71,7 @@ export class AzureAccount extends Disposable {
     this.signedIn = true;
     // The default session already speaks for its home tenant; other tenants need their own.
     if (!tenantId || tenantOf(home.accessToken) === tenantId) return home.accessToken;
-    const s = await vscode.authentication.getSession(PROVIDER, this.scopes(tenantId, resource), { silent: true });
+    const s = await vscode.authentication.getSession(currentCloud().authProvider, this.scopes(tenantId, resource), { silent: true });
     if (!s) throw new SignInRequiredError(tenantId, `Sign in to tenant ${tenantId} to see its subscriptions.`);
     return s.accessToken;
   }
@@ -74,7 +81,7 @@ export class AzureAccount extends Disposable {
     return {
       getToken: async (scopes, options) => {
         const list = Array.isArray(scopes) ? scopes : [scopes];
-        const token = await this.token(options?.tenantId ?? tenantId, list[0] ?? ARM_SCOPE);
+        const token = await this.token(options?.tenantId ?? tenantId, list[0] ?? armScope(currentCloud()));
         // VS Code does not report the expiry; a short assumed life makes the SDK ask again soon.
         return { token, expiresOnTimestamp: Date.now() + 5 * 60 * 1000 };
       },
@@ -85,7 +92,7 @@ export class AzureAccount extends Disposable {
   async tenants(): Promise<AzureTenant[]> {
     const token = await this.token();
     try {
-      return await listTenants(token, undefined, process.env.PGFLEX_ARM_ENDPOINT);
+      return await listTenants(token, undefined, currentCloud().armEndpoint);
     } catch (e) {
       if (process.env.PGFLEX_ARM_ENDPOINT) return [{ tenantId: tenantOf(token) ?? 'default' }];
       throw e;

@@ -3,6 +3,7 @@ import {
   checkHost, checkPort, connectionId, connectionString, missingConnections, parseSandboxConnections, pgsqlConnectLink, toServerRef,
 } from '../../../src/extension/model/connections';
 import { refreshIntervalMs } from '../../../src/extension/model/refreshInterval';
+import { armScope, azureCloud } from '../../../src/extension/model/azureCloud';
 import { conn } from './fakes';
 
 describe('extension connections', () => {
@@ -59,5 +60,15 @@ describe('extension connections', () => {
     assert.equal(refreshIntervalMs('30s'), 30_000);
     assert.equal(refreshIntervalMs('5m'), 300_000);
     assert.equal(refreshIntervalMs('nonsense'), 60_000);
+  });
+});
+
+describe('extension Azure cloud choice', () => {
+  it('uses public Azure by default and a sovereign cloud from VS Code\'s setting', () => {
+    assert.equal(armScope(azureCloud(undefined)), 'https://management.azure.com/.default');
+    const cn = azureCloud('ChinaCloud');
+    assert.equal(cn.authProvider, 'microsoft-sovereign-cloud');
+    assert.equal(cn.armEndpoint, 'https://management.chinacloudapi.cn');
+    assert.equal(azureCloud(undefined, 'https://127.0.0.1:8443/').armEndpoint, 'https://127.0.0.1:8443');
   });
 });

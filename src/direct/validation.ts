@@ -76,7 +76,8 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
   const sourceSide = (async () => {
     const src = await probe(() => withClient(source, (c) => readServerFacts(c, { sizes: databases })), source);
     const sourceDatabases: Record<string, Probe<DatabaseFacts>> = {};
-    if (!src.ok) return { src, sourceDatabases };
+    const databaseTimes: Record<string, { startedAt: string; endedAt: string }> = {};
+    if (!src.ok) return { src, sourceDatabases, databaseTimes };
     await Promise.all(
       databases.map(async (name) => {
         const info = src.value.databases.find((d) => d.name === name);
@@ -87,14 +88,16 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
           return;
         }
         const conn = withDatabase(source, name);
+        const dbStarted = new Date().toISOString();
         sourceDatabases[name] = await probe(() => withClient(conn, (c) => readDatabaseFacts(c, { versionNum: src.value.versionNum })), conn);
+        databaseTimes[name] = { startedAt: dbStarted, endedAt: new Date().toISOString() };
       }),
     );
-    return { src, sourceDatabases };
+    return { src, sourceDatabases, databaseTimes };
   })();
   // Target sizes matter only for the storage rule, which needs the Azure storage size.
   const targetSizes = input.azureTarget?.storageMb !== undefined ? 'all' : 'none';
-  const [{ src, sourceDatabases }, tgt, pgDump] = await Promise.all([
+  const [{ src, sourceDatabases, databaseTimes }, tgt, pgDump] = await Promise.all([
     sourceSide,
     probe(() => withClient(target, (c) => readServerFacts(c, { sizes: targetSizes })), target),
     input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.pgDumpPath),
@@ -107,6 +110,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
     source: src,
     target: tgt,
     sourceDatabases,
+    databaseTimes,
     sourceEndpoint: { host: source.host, port: source.port, user: source.user, sslMode: source.sslMode },
     targetEndpoint: { host: target.host, port: target.port, user: target.user, sslMode: target.sslMode },
     startedAt,

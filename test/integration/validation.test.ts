@@ -43,7 +43,9 @@ describe('validation against real servers', function () {
       const end = Date.parse(d.validationEndTimeInUtc!);
       assert.ok(start >= before - 1000 && end >= start && end <= Date.now(), `times ${d.validationStartTimeInUtc} – ${d.validationEndTimeInUtc}`);
       assert.match(d.validationEndTimeInUtc!, /Z$/);
-      assert.equal(d.dbLevelValidationDetails![0].databaseName, db);
+      const perDb = d.dbLevelValidationDetails![0];
+      assert.equal(perDb.databaseName, db);
+      assert.ok(Date.parse(perDb.startedOn!) >= start && Date.parse(perDb.endedOn!) <= end && perDb.endedOn! >= perDb.startedOn!, `${perDb.startedOn} – ${perDb.endedOn}`);
       if (mode === 'Online') assert.match(find(d, 'SequencesValidation', db).messages![0].message, /1 sequence in/);
     }
   });

@@ -146,5 +146,7 @@ export interface ValidationFacts {
   targetEndpoint?: ServerEndpoint;
   startedAt: string;
   endedAt: string;
+  /** When each database's facts were read (UTC ISO); the run's times otherwise. */
+  databaseTimes?: Record<string, { startedAt: string; endedAt: string }>;
   options?: ValidationOptions;
 }

@@ -65,8 +65,8 @@ export function runRules(f: ValidationFacts): ValidationDetails {
   const server = serverLevelItems(f);
   const dbs: DbLevelValidationStatus[] = [...new Set(f.databases)].map((db) => ({
     databaseName: db,
-    startedOn: f.startedAt,
-    endedOn: f.endedAt,
+    startedOn: f.databaseTimes?.[db]?.startedAt ?? f.startedAt,
+    endedOn: f.databaseTimes?.[db]?.endedAt ?? f.endedAt,
     summary: databaseItems(f, db),
   }));
   const all = [...server, ...dbs.flatMap((d) => d.summary)];

@@ -114,7 +114,7 @@ export function serverParametersRule(f: ValidationFacts): ValidationSummaryItem 
 
 export function replicationCapacityRule(f: ValidationFacts): ValidationSummaryItem | undefined {
   if (f.mode !== 'Online') return undefined;
-  const n = f.databases.length;
+  const n = new Set(f.databases).size;
   const messages: ValidationMessage[] = [];
   const actions: string[] = [];
   const objects: string[] = [];

@@ -14,8 +14,12 @@ const ROOT = path.resolve(__dirname, '../..');
 let browser: Browser | undefined;
 
 export async function getBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium is not at ${executablePath}: install it (apt-get install -y chromium, see scripts/install-system-deps.sh) or set CHROMIUM_PATH.`);
+  }
   browser ??= await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });

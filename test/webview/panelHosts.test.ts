@@ -179,7 +179,8 @@ describe('panel hosts (fake vscode)', () => {
     await det.handleMessage(req('copyJson'));
     assert.equal(JSON.parse(fake.clipboard.at(-1)!).name, 'm1');
     w.setMigration(onlineMigration('Succeeded', 0));
-    await det.handleMessage(req('refresh'));
+    const done = (await det.handleMessage(req('refresh'))) as { result: { analyzed?: boolean } };
+    assert.equal(done.result.analyzed, true, 'the direct engine ran ANALYZE');
     const refreshEvents = fake.created[0].posted.filter((m) => (m as { name?: string }).name === 'refresh');
     assert.match(JSON.stringify(refreshEvents.at(-1)), /Automatic refresh stopped: the migration is Succeeded/);
     const cancel = await det.handleMessage(req('cancel', { confirmed: true }));

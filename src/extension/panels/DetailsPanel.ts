@@ -112,7 +112,9 @@ export class DetailsPanel {
       this.latency.set(db, list);
     }
     this.migration = m;
-    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency) };
+    // The direct engine ANALYZEs every table before it reports Succeeded; the Azure service does not.
+    const analyzed = this.ref.provider === 'direct' && stateOf(m) === 'Succeeded';
+    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed };
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */

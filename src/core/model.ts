@@ -195,6 +195,15 @@ export interface Migration {
   dbsToTriggerCutoverOn?: string[];
   cancel?: TrueFalse | string;
   dbsToCancelMigrationOn?: string[];
+  /** ARM: who created and last changed the resource, and when (read-only). */
+  systemData?: {
+    createdBy?: string;
+    createdByType?: string;
+    createdAt?: string;
+    lastModifiedBy?: string;
+    lastModifiedByType?: string;
+    lastModifiedAt?: string;
+  };
   /** pgflex: which provider holds it. */
   provider?: 'azure' | 'direct';
   /** pgflex: when the migration ended (ARM has only per-database times). */

@@ -14,6 +14,7 @@ import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
 import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
+import { keysAsIndexes, quotedAll } from './postData';
 import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
@@ -283,7 +284,7 @@ export class DirectMigrationRun {
       resume.preData = true;
       this.save();
     }
-    const pd = await pdDump;
+    const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));
     const done = new Set(resume.postDataDone ?? []);
     const markDone = (e: { type: string; schema: string; name: string }) => {
       done.add(postDataKey(e as never));
@@ -292,7 +293,7 @@ export class DirectMigrationRun {
     };
     const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
     const early: Promise<void>[] = [];
-    const sourceRows = new Map<string, number>();
+    const copied = new Map<string, { source: number; target: number }>();
     const analyzed = new Set<string>();
     const byName = new Map(d.tables.map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
@@ -317,7 +318,7 @@ export class DirectMigrationRun {
           const p = byName.get(x.name)!;
           p.state = 'Completed';
           p.rows = rows;
-          sourceRows.set(x.name, sent);
+          copied.set(x.name, { source: sent, target: rows });
           t.recount(db);
           this.save();
           // Build this table's indexes and keys now, as pgcopydb does, while others still copy.
@@ -367,7 +368,7 @@ export class DirectMigrationRun {
           if ((this.spec.verify ?? 'counts') !== 'none') {
             step('Verifying');
             const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';
-            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal, sourceRows));
+            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal, copied));
             d.verification = v;
             if (v.state === 'Failed') {
               const m = v.mismatches[0];

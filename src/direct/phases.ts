@@ -160,6 +160,7 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
     await pool.use(async (c) => {
       try {
         await c.query(e.sql);
+        if (e.then) await c.query(e.then);
       } catch (err) {
         throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${(err as Error).message}`);
       }

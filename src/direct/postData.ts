@@ -9,6 +9,12 @@ export interface PostDataEntry {
   name: string;
   schema: string;
   sql: string;
+  /**
+   * A statement run after `sql` has committed, in its own transaction (a key attached to the
+   * index `sql` built: in one transaction the index's lock would be held while waiting for
+   * the exclusive one, and two keys of one table would deadlock).
+   */
+  then?: string;
   /** `"schema"."table"` the entry builds on, for indexes and constraints of one table. */
   table?: string;
   /**
@@ -66,4 +72,29 @@ function tableOf(type: string, sql: string): string | undefined {
 /** `"schema"."table"` as pg_dump --quote-all-identifiers writes it. */
 export function quotedAll(schema: string, table: string): string {
   return `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
+}
+
+const KEY_CONSTRAINT = new RegExp(`^ALTER TABLE ONLY (${IDENT}\\.${IDENT})\\n    ADD CONSTRAINT (${IDENT}) (PRIMARY KEY|UNIQUE) (\\([^;]*\\));$`);
+
+/**
+ * A primary key or unique constraint added with ALTER TABLE holds an exclusive lock for the
+ * whole index build, so a table's other indexes wait for it. Built instead as a unique index
+ * first (which other index builds on the table run beside) and then attached as the
+ * constraint, as pgcopydb does; the result in the catalog is the same. Only plain tables
+ * (`plainTables`, quoted as pg_dump quotes them) and constraints with no extra clause.
+ */
+export function keysAsIndexes(pd: PostData, plainTables: Set<string>): PostData {
+  const entries = pd.entries.map((e) => {
+    if (e.type !== 'CONSTRAINT' || !e.table || !plainTables.has(e.table)) return e;
+    const m = KEY_CONSTRAINT.exec(e.sql);
+    if (!m) return e;
+    const [, table, name, kind, cols] = m;
+    return {
+      ...e,
+      // IF NOT EXISTS: a resumed run may find the index built but not yet attached.
+      sql: `CREATE UNIQUE INDEX IF NOT EXISTS ${name} ON ${table} USING btree ${cols};`,
+      then: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${name} ${kind} USING INDEX ${name};`,
+    };
+  });
+  return { ...pd, entries };
 }

@@ -18,11 +18,13 @@ function probe(t: TablePlan, mode: 'counts' | 'checksums'): string {
 }
 
 /**
- * `sourceRows` holds, for tables copied by this run, how many rows the source's COPY sent from
- * the snapshot (the server's own count): in counts mode the source is then not scanned again,
- * only the target is counted. Tables without it (copied by an earlier run) are counted on both.
+ * `copied` holds, for tables copied by this run, the rows the source's COPY sent from the
+ * snapshot and the rows the target's COPY committed, both as the servers reported them. In
+ * counts mode those are compared without scanning either table again (on a big database the
+ * rescan costs as much as an index build); tables copied by an earlier run (resume) are
+ * counted on both servers. Checksums always scan both sides.
  */
-export async function verifyTables(source: pg.Client, target: pg.Client, tables: TablePlan[], mode: 'counts' | 'checksums', signal?: AbortSignal, sourceRows?: Map<string, number>): Promise<Verification> {
+export async function verifyTables(source: pg.Client, target: pg.Client, tables: TablePlan[], mode: 'counts' | 'checksums', signal?: AbortSignal, copied?: Map<string, { source: number; target: number }>): Promise<Verification> {
   if (mode === 'checksums') {
     await source.query(TEXT_SETTINGS);
     await target.query(TEXT_SETTINGS);
@@ -31,8 +33,10 @@ export async function verifyTables(source: pg.Client, target: pg.Client, tables:
   for (const t of tables) {
     signal?.throwIfAborted();
     const sql = probe(t, mode);
-    const known = mode === 'counts' ? sourceRows?.get(t.name) : undefined;
-    const [s, d] = await Promise.all([known === undefined ? source.query(sql) : { rows: [{ v: String(known) }] }, target.query(sql)]);
+    const known = mode === 'counts' ? copied?.get(t.name) : undefined;
+    const [s, d] = known
+      ? [{ rows: [{ v: String(known.source) }] }, { rows: [{ v: String(known.target) }] }]
+      : await Promise.all([source.query(sql), target.query(sql)]);
     const sv = s.rows[0].v as string;
     const tv = d.rows[0].v as string;
     if (sv !== tv) mismatches.push({ table: t.name, source: sv, target: tv });

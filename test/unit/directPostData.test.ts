@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { splitPostData, quotedAll } from '../../src/direct/postData';
+import { keysAsIndexes, splitPostData, quotedAll } from '../../src/direct/postData';
 
 const DUMP = `--
 -- PostgreSQL database dump
@@ -83,5 +83,12 @@ describe('post-data split (pg_dump plain output into TOC entries)', () => {
     assert.equal(pd.entries[0].table, quotedAll('sales', 'orders'));
     assert.equal(pd.entries[1].table, quotedAll('Mixed Case Schema', 'Order Lines'));
     assert.equal(pd.entries[3].table, undefined);
+  });
+
+  it('builds primary keys of plain tables as a unique index, then attaches it, so other indexes build beside it', () => {
+    const plain = keysAsIndexes(pd, new Set([quotedAll('sales', 'orders')]));
+    assert.equal(plain.entries[0].sql, 'CREATE UNIQUE INDEX IF NOT EXISTS "orders_pkey" ON "sales"."orders" USING btree ("id", "ordered_on");');
+    assert.equal(plain.entries[0].then, 'ALTER TABLE ONLY "sales"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey";');
+    assert.equal(keysAsIndexes(pd, new Set()).entries[0].sql, pd.entries[0].sql, 'partitioned parents keep ALTER TABLE');
   });
 });

@@ -89,7 +89,13 @@ describe('webview: details', () => {
     await w.page.locator('#cutover-confirm').click({ force: true });
     assert.equal(w.requests('cutover').length, 0, 'nothing posted without the checkbox');
     await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-cutover.png') });
-    await w.page.locator('#writes-stopped').click();
+    await w.page.keyboard.press('Escape');
+    await until(async () => (await w.page.locator('#cutover-dialog').count()) === 0, 'Escape closes the dialog');
+    assert.equal(w.requests('cutover').length, 0);
+    await w.page.locator('#cutover').click();
+    await until(() => w.page.locator('#cutover-dialog').isVisible(), 'cutover dialog again');
+    await w.page.locator('#writes-stopped').focus();
+    await w.page.keyboard.press('Space');
     await until(async () => (await w.page.locator('#cutover-confirm').getAttribute('disabled')) === null, 'confirm enabled');
     await w.page.locator('#cutover-confirm').click();
     await until(() => w.requests('cutover').length === 1, 'cutover posted');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from '../../src/direct/store';
 import { WorkerBudget, runAll } from '../../src/direct/pool';
 import { appNameFor } from '../../src/direct/sessions';
+import { DirectProvider } from '../../src/direct/provider';
 
 const ref = { id: 'direct:h:5432@u', label: 'h', host: 'db.example', port: 5432, user: 'u', kind: 'direct' as const };
 
@@ -73,5 +74,27 @@ describe('worker budget', () => {
     assert.equal(peak, 2);
     assert.equal(running, 0);
     assert.ok(!seen.includes(6), 'jobs after the failure are not started');
+  });
+});
+
+describe('DirectProvider without servers', () => {
+  it('marks a migration whose process died as Failed (resumable), and cancel records it Canceled', async () => {
+    const store = new RecordStore(mkdtempSync(path.join(os.tmpdir(), 'pgflex-store-')));
+    const target = { ...ref, host: '127.0.0.1', port: 1 };
+    const rec = record('orphan', 2 ** 22 + 4321);
+    rec.targetKey = targetKeyOf(target);
+    rec.spec = { ...rec.spec, target };
+    store.save(rec);
+    const p = new DirectProvider({ store });
+    const m = await p.get(target, 'orphan');
+    assert.equal(m.currentStatus?.state, 'Failed');
+    assert.match(m.currentStatus?.error ?? '', /stopped before it finished.*resume/);
+    const check = await p.checkName(target, 'orphan');
+    assert.equal(check.ok, false);
+    assert.match(check.reason!, /resume/);
+    await p.cancel(target, 'orphan');
+    assert.equal((await p.get(target, 'orphan')).currentStatus?.state, 'Canceled');
+    await assert.rejects(p.cancel(target, 'orphan'), /already ended \(Canceled\)/);
+    await assert.rejects(p.get(target, 'nope'), /No direct migration named "nope"/);
   });
 });

@@ -72,7 +72,9 @@ export class AzureSession {
         };
         // One agent with one TLS context: without it Node builds a context (and parses the CA list)
         // for every new connection, which costs more than the requests themselves on a cold tree.
-        if (!this.options.httpClient) opts.agent = this.agent();
+        // With a proxy configured the SDK's proxy policy must choose the agent, so we step aside.
+        if (!this.options.httpClient && !proxyConfigured()) opts.agent = this.agent();
+        else if (this.options.ca) opts.tlsOptions = { ca: this.options.ca };
         opts.httpClient = this.http;
         const client = subscriptionId
           ? new sdk.PostgreSQLManagementFlexibleServerClient(this.options.credential, subscriptionId, opts)
@@ -142,4 +144,8 @@ export class AzureSession {
   discover<T>(subscriptionId: string, key: string, load: () => Promise<T>): Promise<T> {
     return this.cache.get(key, () => this.pool.run(subscriptionId || '-', load));
   }
+}
+
+function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some((k) => !!env[k]);
 }

@@ -38,7 +38,7 @@ export async function checkPgDump(tools: PgTools, sourceMajor: number, sourceLab
   const major = await toolMajor(tools.pgDump);
   if (major < sourceMajor) {
     throw new Error(
-      `pg_dump ${major} cannot dump the source ${sourceLabel}, which runs PostgreSQL ${sourceMajor}. Install the PostgreSQL ${sourceMajor} client tools (or newer) and point PGFLEX_PG_DUMP (or the pgDumpPath setting) at that pg_dump.`,
+      `pg_dump ${major} cannot dump the ${sourceLabel}, which runs PostgreSQL ${sourceMajor}. Install the PostgreSQL ${sourceMajor} client tools (or newer) and point PGFLEX_PG_DUMP (or the pgDumpPath setting) at that pg_dump.`,
     );
   }
   return major;

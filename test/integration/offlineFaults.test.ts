@@ -139,6 +139,18 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
     await assertNothingOpen(source, target);
   });
 
+  it('refuses a pg_dump older than the source, saying which version to install', async () => {
+    const source = await sharedServer('16', 'source');
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('newsrc');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const m = await new DirectMigrationRun(specFor(source, target, [db], `newsrc-${process.pid}`), secretsOf(source, target), { store: tempStore() }).done;
+    assert.equal(m.currentStatus?.state, 'Failed');
+    assert.match(m.currentStatus?.error ?? '', /pg_dump 15 cannot dump the source server 127\.0\.0\.1:\d+, which runs PostgreSQL 16\. Install the PostgreSQL 16 client tools/);
+    assert.equal(await dbExists(target, db), false);
+    await assertNothingOpen(source, target);
+  });
+
   it('refuses a 9th database, template1 and a name starting with a hyphen before touching any server', async () => {
     const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');

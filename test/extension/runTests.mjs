@@ -37,9 +37,21 @@ async function startServers() {
   await source.psql('shop', `create table public.orders (id int primary key, item text not null, qty int);
     insert into public.orders select g, 'item ' || g, g % 7 from generate_series(1, 1000) g;`);
   const conn = (s, role, database) => ({ label: `Test ${role}`, role, host: s.host, port: s.port, user: s.user, database, sslMode: 'disable', password: s.password });
+  // An ARM-shaped server on loopback for the Azure part of the tree (one subscription, a
+  // Flexible Server, a Single Server); the extension reaches it through PGFLEX_ARM_ENDPOINT.
+  const { ArmServer } = require(path.join(root, 'test/harness/arm/server.ts'));
+  const arm = await new ArmServer().start();
+  const sub = arm.world.addSubscription('00000000-0000-0000-0000-0000000000e1', 'Extension tests');
+  arm.world.addFlexibleServer({ subscriptionId: sub.subscriptionId, resourceGroup: 'rg-ext', name: 'flex-target', version: '16' });
+  arm.world.addSingleServer({ subscriptionId: sub.subscriptionId, resourceGroup: 'rg-ext', name: 'single-source', version: '11' });
   return {
-    servers: [source, target],
-    env: { PGFLEX_SANDBOX_CONNECTIONS: JSON.stringify([conn(source, 'source', 'shop'), conn(target, 'target', 'postgres')]) },
+    servers: [source, target, { destroy: () => arm.close() }],
+    env: {
+      PGFLEX_SANDBOX_CONNECTIONS: JSON.stringify([conn(source, 'source', 'shop'), conn(target, 'target', 'postgres')]),
+      PGFLEX_ARM_ENDPOINT: arm.url,
+      PGFLEX_ARM_TOKEN: 'extension-host-test-token',
+      NODE_EXTRA_CA_CERTS: arm.caFile,
+    },
   };
 }
 

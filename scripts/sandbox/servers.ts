@@ -28,6 +28,8 @@ export interface SandboxServers {
   pgpass: string;
   /** For PGFLEX_SANDBOX_CONNECTIONS: what the extension imports as Direct connections. */
   connections: SandboxConnection[];
+  /** Starts the writer again (after a test stopped it, as a user stops writes before a cutover). */
+  restartWriter(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,9 +38,11 @@ export async function startSandboxServers(opts: { scale?: SampleScale; writer?: 
   const sourceVersion: PgVersion = available('15') ? '15' : '16';
   const started: TestServer[] = [];
   let writer: Writer | undefined;
+  let result: SandboxServers | undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pgflex-sandbox-'));
   const stop = async (): Promise<void> => {
-    await writer?.stop();
+    // The writer may have been replaced (restartWriter) since start.
+    await (result?.writer ?? writer)?.stop();
     await Promise.all(started.map((s) => s.destroy()));
     rmSync(dir, { recursive: true, force: true });
   };
@@ -65,14 +69,19 @@ export async function startSandboxServers(opts: { scale?: SampleScale; writer?: 
       sslMode: 'disable',
       password: s.password,
     });
-    return {
+    result = {
       source,
       target,
       writer,
       pgpass,
       connections: [conn(source, 'source', `Sandbox source (PostgreSQL ${source.version})`), conn(target, 'target', `Sandbox target (PostgreSQL ${target.version})`)],
+      async restartWriter() {
+        await result?.writer?.stop();
+        if (result) result.writer = await startWriter(source.conn());
+      },
       stop,
     };
+    return result;
   } catch (e) {
     await stop();
     throw e;

@@ -62,7 +62,8 @@ export async function chooseDatabases(f: FrameLocator, dbs: string[], overwrite 
   // The checkboxes' accessible name is the toolkit's default ("Checkbox"), so find them by their row.
   for (const db of dbs) await f.getByRole('row', { name: new RegExp(`\\b${escapeRegExp(db)}\\b`) }).getByRole('checkbox').click();
   await f.locator('#db-count', { hasText: `${dbs.length} of ` }).waitFor();
-  if (overwrite) await f.getByRole('checkbox', { name: /Overwrite these databases/ }).click();
+  // The wizard asks only when a database already exists on the target.
+  if (overwrite && (await f.locator('#overwrite-notice').count())) await f.getByRole('checkbox', { name: /Overwrite these databases/ }).click();
   await f.getByRole('button', { name: /^Next/ }).click();
   await f.locator('#step[data-step=summary]').waitFor();
 }
@@ -106,4 +107,23 @@ export function dbRow(text: string, db: string): Record<string, string> | undefi
   const cols = head.split('\t');
   const cells = row.split('\t');
   return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? '']));
+}
+
+/** Replication objects left anywhere: slots and publications on the source, subscriptions on the target. */
+export async function replicationLeftovers(dbs: readonly string[]): Promise<string[]> {
+  const { servers } = current();
+  const found: string[] = [];
+  const slots = (await servers.source.psql('postgres', 'SELECT slot_name FROM pg_replication_slots')).split('\n').filter(Boolean);
+  found.push(...slots.map((s) => `slot ${s}`));
+  for (const db of dbs) {
+    const pubs = (await servers.source.psql(db, 'SELECT pubname FROM pg_publication')).split('\n').filter(Boolean);
+    const subs = (await servers.target.psql(db, 'SELECT subname FROM pg_subscription')).split('\n').filter(Boolean);
+    found.push(...pubs.map((p) => `publication ${p} in ${db}`), ...subs.map((s) => `subscription ${s} in ${db}`));
+  }
+  return found;
+}
+
+/** The sample's own tables (the engine's helper tables, if any, left out), with their row counts. */
+export function sampleTables(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([t]) => !/pgflex/i.test(t)));
 }

@@ -9,6 +9,7 @@ import { Workbench } from '../../scripts/code-server/workbench';
 import { packageVsix } from '../../scripts/sandbox/packageVsix';
 import { startSandboxServers, type SandboxServers } from '../../scripts/sandbox/servers';
 import { E2E_SCALE } from '../../scripts/sandbox/sampleDb';
+import { startSandboxCheck, type SandboxCheckRun } from './sandboxCheck';
 
 export const SHOTS = path.resolve(__dirname, 'screenshots');
 
@@ -18,6 +19,8 @@ export interface Session {
   browser: OpenBrowser;
   page: Page;
   wb: Workbench;
+  /** `npm start -- --check`, running alongside the flows (started once packaging is done). */
+  sandboxCheck: SandboxCheckRun;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,9 @@ export async function startSession(): Promise<Session> {
       ensureCodeServer(log),
       startSandboxServers({ scale: E2E_SCALE }).then((s) => (log(`servers up and seeded in ${Math.round((Date.now() - t0) / 1000)} s`), s)).then((s) => (stops.push(() => s.stop()), s)),
     ]);
+    // Both build into dist/, so the sandbox starts only after this packaging is done.
+    const sandboxCheck = startSandboxCheck();
+    stops.push(() => sandboxCheck.stop());
     const codeServer = await startCodeServer({ bin, vsix });
     stops.push(() => codeServer.stop());
     log(`code-server up in ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -47,7 +53,7 @@ export async function startSession(): Promise<Session> {
     const wb = new Workbench(browser.page);
     await wb.ready();
     log(`ready in ${Math.round((Date.now() - t0) / 1000)} s: ${codeServer.url}, source ${servers.source.label}, target ${servers.target.label}`);
-    session = { servers, codeServer, browser, page: browser.page, wb, stop };
+    session = { servers, codeServer, browser, page: browser.page, wb, sandboxCheck, stop };
     return session;
   } catch (e) {
     await stop();

@@ -7,7 +7,10 @@
  *   const azure = openAzure({ credential, endpoint?, ca? });
  *   azure.provider              MigrationProvider (checkName/create/get/list/cutover/cancel),
  *                               plus createMigration(target, name, AzureCreateRequest, secrets),
- *                               cutoverMigration/cancelMigration (return the migration), waitFor.
+ *                               cutoverMigration/cancelMigration (return the migration),
+ *                               update(target, name, AzurePatchRequest) to answer a migration that
+ *                               waits (logical replication setup, overwrite, start now), waitFor.
+ *                               list() = every migration (migrationListFilter=All), raw-mapped.
  *                               Targets are ServerRefs whose `id` is the Flexible Server's ARM id,
  *                               the id itself, or { subscriptionId, resourceGroup, name }.
  *   azure.discovery             subscriptions(filter?), flexibleServers(sub), singleServers(sub),

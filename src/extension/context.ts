@@ -34,15 +34,23 @@ export class PgflexContext extends Disposable {
   readonly statusBar = this._register(new LatencyStatusBar());
   readonly watcher: MigrationWatcher;
   private backend: Promise<AzureBackend> | undefined;
+  private readonly sessionPasswords = new Map<string, string>();
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
     this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
     this.direct = lazyProvider('direct', async () => {
-      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t) => this.targetPassword(t));
+      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role));
       this._register(this.config.onDidChange(() => backend.applySettings()));
       return backend.provider;
-    }, this.log);
+    }, this.log, (spec, secrets) => {
+      // Kept for this window only: cutover and cancel of an online migration reconnect to both
+      // servers, which may not be saved connections.
+      if (secrets.sourcePassword !== undefined) this.sessionPasswords.set(spec.source.id, secrets.sourcePassword);
+      if (secrets.targetPassword !== undefined) this.sessionPasswords.set(spec.target.id, secrets.targetPassword);
+      this.log.addSecret(secrets.sourcePassword);
+      this.log.addSecret(secrets.targetPassword);
+    });
     this.azureProvider = lazyProvider('azure', async () => (await this.azureBackend()).provider(), this.log);
     this.model = new TreeModel(this.treeSources());
     this.tree = this._register(new MigrationTreeProvider(this.model));
@@ -79,10 +87,17 @@ export class PgflexContext extends Disposable {
     return this.backend;
   }
 
-  /** The saved password of a Direct target (the engine ends a dead runner's sessions with it). */
-  async targetPassword(t: ServerRef): Promise<string | undefined> {
-    const c = this.connections.list().find((x) => x.role === 'target' && toServerRef(x).id === t.id);
-    return c ? this.connections.password(c.id) : undefined;
+  /**
+   * The password of a Direct server the engine must reconnect to (cutover, cancel, cleanup):
+   * a saved connection's, else the one given when a migration was created in this window.
+   */
+  async serverPassword(t: ServerRef, role: 'source' | 'target'): Promise<string | undefined> {
+    const saved = this.connections.list().filter((x) => toServerRef(x).id === t.id).sort((a, b) => Number(b.role === role) - Number(a.role === role));
+    for (const c of saved) {
+      const p = await this.connections.password(c.id);
+      if (p !== undefined) return p;
+    }
+    return this.sessionPasswords.get(t.id);
   }
 
   refreshNode(id?: string): void {

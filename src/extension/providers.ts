@@ -14,7 +14,12 @@ export interface ProviderLog {
 }
 
 /** A provider whose implementation loads on the first call. */
-export function lazyProvider(kind: 'azure' | 'direct', load: () => Promise<MigrationProvider>, log: ProviderLog): MigrationProvider {
+export function lazyProvider(
+  kind: 'azure' | 'direct',
+  load: () => Promise<MigrationProvider>,
+  log: ProviderLog,
+  onCreate: (spec: MigrationSpec, secrets: Secrets) => void = () => undefined,
+): MigrationProvider {
   let loading: Promise<MigrationProvider> | undefined;
   const real = () => {
     loading ??= load().catch((e) => {
@@ -39,8 +44,10 @@ export function lazyProvider(kind: 'azure' | 'direct', load: () => Promise<Migra
   return {
     kind,
     checkName: (t: ServerRef, name: string): Promise<NameCheck> => call(`checkName ${name} on ${on(t)}`, (p) => p.checkName(t, name)),
-    create: (spec: MigrationSpec, secrets: Secrets): Promise<Migration> =>
-      call(`create ${spec.name} (${spec.mode}, ${spec.option}) ${on(spec.source)} → ${on(spec.target)}: ${spec.databases.join(', ')}`, (p) => p.create(spec, secrets)),
+    create: (spec: MigrationSpec, secrets: Secrets): Promise<Migration> => {
+      onCreate(spec, secrets);
+      return call(`create ${spec.name} (${spec.mode}, ${spec.option}) ${on(spec.source)} → ${on(spec.target)}: ${spec.databases.join(', ')}`, (p) => p.create(spec, secrets));
+    },
     get: (t: ServerRef, name: string) => call(`get ${name} on ${on(t)}`, (p) => p.get(t, name)),
     list: (t: ServerRef) => call(`list on ${on(t)}`, (p) => p.list(t)),
     cutover: (t: ServerRef, name: string, dbs?: string[]) => call(`cutover ${name} on ${on(t)}${dbs ? `: ${dbs.join(', ')}` : ''}`, (p) => p.cutover(t, name, dbs)),

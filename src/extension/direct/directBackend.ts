@@ -17,7 +17,7 @@ export interface DirectBackend {
   applySettings(): void;
 }
 
-export function loadDirectProvider(options: () => DirectOptions, targetPassword: (t: ServerRef) => Promise<string | undefined>): DirectBackend {
+export function loadDirectProvider(options: () => DirectOptions, password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>): DirectBackend {
   const { DirectProvider } = lazy();
   const engine: { jobs?: number; tools?: { pgDump: string; psql: string } } = {};
   const applySettings = () => {
@@ -26,5 +26,11 @@ export function loadDirectProvider(options: () => DirectOptions, targetPassword:
     engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
   };
   applySettings();
-  return { provider: new DirectProvider({ engine, targetPassword }), applySettings };
+  // Passed as a variable: engines that do not read `sourcePassword` yet simply ignore it.
+  const providerOptions = {
+    engine,
+    targetPassword: (t: ServerRef) => password(t, 'target'),
+    sourcePassword: (s: ServerRef) => password(s, 'source'),
+  };
+  return { provider: new DirectProvider(providerOptions), applySettings };
 }

@@ -16,6 +16,9 @@ import { defaultJobs } from '../direct/engine';
 import { DirectProvider, MigrationNotFoundError } from '../direct/provider';
 import { int, one, oneOf, parseArgs, required, UsageError, type ParsedArgs } from './args';
 import { EXIT, exitCodeForState } from './exitCodes';
+import { followOnline, onlineStatus } from './online';
+import { redactedUrl } from '../pg/connection';
+import { targetKeyOf } from '../direct/store';
 
 const MIGRATE_SPEC = {
   flags: ['overwrite', 'json', 'quiet'],
@@ -52,10 +55,10 @@ function conn(url: string, role: 'source' | 'target'): ConnInfo {
   }
 }
 
-function provider(target?: ConnInfo): DirectProvider {
+function provider(target?: ConnInfo, source?: ConnInfo): DirectProvider {
   // PGFLEX_COPY_RATE_LIMIT (bytes/s per COPY pipe) slows copies on purpose: tests and demos only.
   const rate = Number(process.env.PGFLEX_COPY_RATE_LIMIT) || undefined;
-  return new DirectProvider({ targetPassword: () => target?.password, engine: { copyRateLimit: rate } });
+  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate } });
 }
 
 const MODES: Record<string, MigrationMode> = { offline: 'Offline', online: 'Online' };
@@ -78,6 +81,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
   const mode = MODES[oneOf(a, 'mode', ['offline', 'online'], 'offline')];
   const option = OPTIONS[oneOf(a, 'option', ['migrate', 'validate', 'validate-and-migrate'], 'migrate')];
   const verify = oneOf(a, 'verify', ['counts', 'checksums', 'none'], 'counts');
+  const cutoverMode = oneOf(a, 'cutover', ['auto', 'none', 'wait'], 'wait');
   const jobs = int(a, 'jobs', defaultJobs(), 1, 64);
   const pgDump = one(a, 'pg-dump');
   if (pgDump) process.env.PGFLEX_PG_DUMP = pgDump;
@@ -109,10 +113,14 @@ async function migrate(a: ParsedArgs): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
-  const m = await run.done;
+  let m = await run.done;
   off();
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
+  if (mode === 'Online' && m.currentStatus?.state === 'WaitingForUserAction' && cutoverMode !== 'none') {
+    progress.update(m, true);
+    m = await followOnline({ store: p.store, targetKey: targetKeyOf(spec.target), name, secrets: { sourcePassword: source.password, targetPassword: target.password }, cutover: cutoverMode, targetUrl: redactedUrl(target), onChange: (x) => progress.update(x), note: (t) => progress.note(t) });
+  }
   progress.update(m, true);
   progress.summary(m);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -126,8 +134,9 @@ function targetOf(a: ParsedArgs): ConnInfo {
 async function status(a: ParsedArgs): Promise<number> {
   const target = targetOf(a);
   const name = required(a, 'name');
-  const m = await found(() => provider(target).get(refFromConn(target), name));
+  let m = await found(() => provider(target).get(refFromConn(target), name));
   if (!m) return EXIT.failed;
+  if (m.migrationMode === 'Online') m = await onlineStatus(provider(target).store, targetKeyOf(refFromConn(target)), name, { sourcePassword: process.env.PGFLEX_SOURCE_PASSWORD || undefined, targetPassword: target.password });
   const progress = new Progress(false, false);
   progress.update(m, true);
   progress.summary(m);

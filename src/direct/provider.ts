@@ -16,6 +16,7 @@ import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
 import { RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from './store';
+import { cancelOnline, cutoverOnline } from './online/control';
 
 export class MigrationNotFoundError extends Error {}
 
@@ -30,6 +31,8 @@ export interface DirectProviderOptions {
   engine?: EngineOptions;
   /** The target password, for ending a dead runner's sessions on cancel (SecretStorage, env). */
   targetPassword?: (target: ServerRef) => Promise<string | undefined> | string | undefined;
+  /** The source password, for cutover and cancel of online migrations from another process. */
+  sourcePassword?: (source: ServerRef) => Promise<string | undefined> | string | undefined;
   online?: OnlineHooks;
 }
 
@@ -88,8 +91,7 @@ export class DirectProvider implements MigrationProvider {
       }
     }
     let run: DirectMigrationRun;
-    if (spec.mode === 'Online') {
-      if (!this.opts.online?.start) throw new Error('Online direct migrations are not available in this build; use --mode offline.');
+    if (spec.mode === 'Online' && this.opts.online?.start) {
       run = this.opts.online.start(spec, secrets, prev);
     } else {
       run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, store: this.store }, prev);
@@ -128,8 +130,16 @@ export class DirectProvider implements MigrationProvider {
   async cutover(target: ServerRef, name: string, databases?: string[]): Promise<void> {
     const m = await this.get(target, name);
     if (m.migrationMode !== 'Online') throw new Error(`"${name}" is an offline migration: there is nothing to cut over.`);
-    if (!this.opts.online?.cutover) throw new Error('Online direct migrations are not available in this build.');
-    await this.opts.online.cutover(this, target, name, databases);
+    if (this.opts.online?.cutover) return this.opts.online.cutover(this, target, name, databases);
+    const rec = this.store.load(targetKeyOf(target), name)!;
+    const m2 = await cutoverOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(rec) }, databases);
+    const waiting = Object.values(m2.currentStatus?.currentSubStateDetails?.dbDetails ?? {}).find((d) => d.migrationState === 'WaitingForCutoverTrigger' && (!databases || databases.includes(d.databaseName ?? '')));
+    if (waiting) throw new Error(waiting.message ?? `The cutover of "${name}" did not finish.`);
+  }
+
+  /** Passwords for a recorded migration, from the options' callbacks (SecretStorage, env). */
+  private async secretsFor(rec: MigrationRecord) {
+    return { sourcePassword: await this.opts.sourcePassword?.(rec.spec.source), targetPassword: await this.opts.targetPassword?.(rec.spec.target) };
   }
 
   /**
@@ -138,6 +148,17 @@ export class DirectProvider implements MigrationProvider {
    */
   async cancel(target: ServerRef, name: string, _databases?: string[]): Promise<void> {
     const run = this.run(target, name);
+    const online = this.store.load(targetKeyOf(target), name);
+    // An online migration past its copy has no run to stop: its replication objects go.
+    const copying = run
+      ? !isTerminal(run.migration) && run.migration.currentStatus?.state !== 'WaitingForUserAction'
+      : online?.migration.currentStatus?.state === 'InProgress' && runnerAlive(online);
+    if (online?.spec.mode === 'Online' && !copying) {
+      const r = await cancelOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(online) });
+      if (run) Object.assign(run.tracker.migration, r.migration);
+      if (r.problems.length) throw new Error(r.migration.currentStatus?.error);
+      return;
+    }
     if (run) {
       run.cancel();
       await run.done;
@@ -180,7 +201,8 @@ export class DirectProvider implements MigrationProvider {
   /** A record whose process died without finishing is shown as Failed (and can be resumed). */
   private effective(rec: MigrationRecord): Migration {
     const m = rec.migration;
-    if (isTerminal(m) || runnerAlive(rec)) return m;
+    // An online migration waiting for cutover lives on the servers, not in a process.
+    if (isTerminal(m) || runnerAlive(rec) || m.currentStatus?.state === 'WaitingForUserAction') return m;
     return {
       ...m,
       currentStatus: {

@@ -185,6 +185,9 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
     o.onChange?.(structuredClone(sink.migration));
   };
   const saved: ModelSink = { migration: sink.migration, changed: () => { sink.changed(); save(); } };
+  const key = watchKey(ref);
+  if (watchers.has(key)) throw new Error(`The migration "${ref.name}" is already watched in this process.`);
+  watchers.add(key);
   rec.pid = process.pid;
   save();
   const monitors = new Map<string, LatencyMonitor>();
@@ -234,6 +237,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
       await sleep(o.everyMs ?? 1000, o.signal);
     }
   } finally {
+    watchers.delete(key);
     await Promise.all([...monitors.values()].map((x) => x.stop()));
     rec.pid = undefined;
     save();
@@ -252,8 +256,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** A watcher other than this process is alive for the record. */
-function watchedElsewhere(rec: MigrationRecord): boolean {
+/** Migrations watched by watchOnline in this process (`targetKey/name`). */
+const watchers = new Set<string>();
+const watchKey = (ref: OnlineRef) => `${ref.targetKey}/${ref.name}`;
+
+/** A watcher (in another process, or in this one) is alive for the record: ask it, do not act. */
+function watchedElsewhere(rec: MigrationRecord, ref: OnlineRef): boolean {
+  if (watchers.has(watchKey(ref))) return true;
   return rec.pid !== undefined && rec.pid !== process.pid && runnerAlive(rec);
 }
 
@@ -262,7 +271,7 @@ async function waitForRecord(ref: OnlineRef, done: (m: Migration) => boolean, ti
   for (;;) {
     const rec = load(ref);
     if (done(rec.migration)) return rec.migration;
-    if (Date.now() > until || !watchedElsewhere(rec)) return rec.migration;
+    if (Date.now() > until || !watchedElsewhere(rec, ref)) return rec.migration;
     await sleep(200);
   }
 }
@@ -273,7 +282,7 @@ async function waitForRecord(ref: OnlineRef, done: (m: Migration) => boolean, ti
  */
 export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 15 * 60_000): Promise<Migration> {
   const rec = load(ref);
-  if (watchedElsewhere(rec)) {
+  if (watchedElsewhere(rec, ref)) {
     requestCutover(ref, dbs ?? []);
     return waitForRecord(ref, (m) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !existsSync(requestFile(ref))), timeoutMs);
   }
@@ -291,7 +300,7 @@ export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 
 export async function cancelOnline(ref: OnlineRef): Promise<{ migration: Migration; problems: string[] }> {
   const rec = load(ref);
   if (rec.migration.currentStatus?.state === 'Succeeded') throw new Error(`The migration "${ref.name}" has already ended (Succeeded); there is nothing to cancel.`);
-  if (watchedElsewhere(rec)) {
+  if (watchedElsewhere(rec, ref)) {
     ref.store.requestCancel(ref.targetKey, ref.name);
     const m = await waitForRecord(ref, (x) => x.currentStatus?.state === 'Canceled', 30_000);
     if (m.currentStatus?.state === 'Canceled') return { migration: m, problems: [] };
@@ -312,7 +321,7 @@ export async function statusOnline(ref: OnlineRef): Promise<Migration> {
   const rec = load(ref);
   const m = rec.migration;
   const state = m.currentStatus?.state;
-  if (state === 'WaitingForUserAction' && !watchedElsewhere(rec) && ref.secrets.sourcePassword !== undefined) {
+  if (state === 'WaitingForUserAction' && !watchedElsewhere(rec, ref) && ref.secrets.sourcePassword !== undefined) {
     for (const db of dbsOf(rec, ref.secrets)) {
       const d = details(m)[db.database];
       if (d?.migrationState === 'WaitingForCutoverTrigger') applySample(d, await measureOnce(db));

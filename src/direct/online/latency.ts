@@ -34,11 +34,15 @@ const clamp = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
  * heartbeat can see. Connections that drop (a server restart) are opened again on the next tick.
  */
 export class LatencyMonitor {
+  /** Beats go through their own session, so reading figures never delays a beat. */
+  private beatClient?: pg.Client;
   private source?: pg.Client;
+  private sampling?: Promise<StreamSample>;
   private target?: pg.Client;
   private timer?: NodeJS.Timeout;
   private beats: Beat[] = [];
-  private beating = false;
+  private beating?: Promise<void>;
+  private stopped = false;
   private last?: StreamSample;
   /** Source clock minus local clock, ms, from the last beat (beats carry the source's time). */
   private skew = 0;
@@ -46,34 +50,52 @@ export class LatencyMonitor {
   constructor(readonly db: OnlineDb, readonly intervalMs = 200) {}
 
   start(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all([this.source?.end().catch(() => undefined), this.target?.end().catch(() => undefined)]);
+    await this.beating;
+    await this.sampling?.catch(() => undefined);
+    await Promise.all([this.beatClient, this.source, this.target].map((c) => c?.end().catch(() => undefined)));
+    this.beatClient = undefined;
     this.source = undefined;
     this.target = undefined;
   }
 
-  private async tick(): Promise<void> {
-    if (this.beating) return;
-    this.beating = true;
+  private tick(): Promise<void> {
+    if (this.beating || this.stopped) return this.beating ?? Promise.resolve();
+    this.beating = this.beatOnce().finally(() => {
+      this.beating = undefined;
+    });
+    return this.beating;
+  }
+
+  /** A client that is closed again at once when stop() came while it was connecting. */
+  private async open(side: 'source' | 'target'): Promise<pg.Client> {
+    const c = await connect(side === 'source' ? sourceConn(this.db, monitorApp(this.db)) : targetConn(this.db, monitorApp(this.db)));
+    if (this.stopped) {
+      await c.end().catch(() => undefined);
+      throw new Error('The latency monitor was stopped.');
+    }
+    return c;
+  }
+
+  private async beatOnce(): Promise<void> {
     try {
-      this.source ??= await connect(sourceConn(this.db, monitorApp(this.db)));
+      this.beatClient ??= await this.open('source');
       const sent = Date.now();
-      const b = await beat(this.source, nameOf(this.db));
+      const b = await beat(this.beatClient, nameOf(this.db));
       this.skew = b.at - (sent + Date.now()) / 2;
       this.beats.push(b);
       if (this.beats.length > 5000) this.beats.splice(0, this.beats.length - 5000);
     } catch {
-      await this.source?.end().catch(() => undefined);
-      this.source = undefined;
-    } finally {
-      this.beating = false;
+      await this.beatClient?.end().catch(() => undefined);
+      this.beatClient = undefined;
     }
   }
 
@@ -85,10 +107,18 @@ export class LatencyMonitor {
     return b;
   }
 
-  async sample(): Promise<StreamSample> {
+  /** One reading; concurrent callers share the reading in flight. */
+  sample(): Promise<StreamSample> {
+    this.sampling ??= this.sampleOnce().finally(() => {
+      this.sampling = undefined;
+    });
+    return this.sampling;
+  }
+
+  private async sampleOnce(): Promise<StreamSample> {
     const name = nameOf(this.db);
     try {
-      this.target ??= await connect(targetConn(this.db, monitorApp(this.db)));
+      this.target ??= await this.open('target');
       const t = await this.target.query(
         `SELECT (SELECT pid FROM pg_stat_subscription WHERE subname = $1 AND relid IS NULL LIMIT 1) AS pid`, [name]);
       const row = await readHeartbeat(this.target, name, 'target');
@@ -128,7 +158,7 @@ export class LatencyMonitor {
 
   private async sampleSource(s: StreamSample, name: string): Promise<void> {
     try {
-      this.source ??= await connect(sourceConn(this.db, monitorApp(this.db)));
+      this.source ??= await this.open('source');
       const r = await this.source.query(
         `SELECT active, (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint AS lag FROM pg_replication_slots WHERE slot_name = $1`, [name]);
       s.slotActive = r.rows[0]?.active ?? false;

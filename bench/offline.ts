@@ -26,8 +26,10 @@ function pgEnv(s: TestServer, db = DB): NodeJS.ProcessEnv {
   return { ...process.env, PGHOST: s.host, PGPORT: String(s.port), PGUSER: s.user, PGPASSWORD: s.password, PGDATABASE: db, PGSSLMODE: 'disable' };
 }
 
-async function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  await run('bash', ['-o', 'pipefail', '-c', cmd], { env, maxBuffer: 256 * 1024 * 1024 });
+async function sh(cmd: string, env: NodeJS.ProcessEnv, showTail = 0): Promise<void> {
+  const r = await run('bash', ['-o', 'pipefail', '-c', cmd], { env, maxBuffer: 256 * 1024 * 1024 });
+  // pgcopydb ends with its own table of step timings: keep it in the log beside ours.
+  if (showTail) process.stderr.write(`${r.stderr.trim().split('\n').slice(-showTail).join('\n')}\n`);
 }
 
 async function counts(s: TestServer, db: string): Promise<string> {
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
         PGPASSWORD: password,
         SRC: `postgres://postgres@127.0.0.1:${source.port}/${DB}?sslmode=disable`,
         TGT: `postgres://postgres@127.0.0.1:${target.port}/${DB}?sslmode=disable`,
-      }),
+      }, 24),
     );
     await check('pgcopydb', DB);
 

@@ -14,7 +14,7 @@ import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
 import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
-import { keysAsIndexes, quotedAll } from './postData';
+import { foreignKeyTables, keysAsIndexes, quotedAll } from './postData';
 import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
@@ -28,7 +28,7 @@ import { verifyTables } from './verify';
 import { onlineDb, onlineSnapshot, removeOnlineObjects, resetForOnline, startOnlineStream } from './online/engineHooks';
 
 export interface EngineOptions {
-  /** Worker budget for the whole migration (COPY pipes and index builds). */
+  /** Worker budget for the whole migration: this many COPY pipes, and as many index builds. */
   jobs?: number;
   tools?: PgTools;
   store?: RecordStore;
@@ -63,6 +63,7 @@ export class DirectMigrationRun {
   private readonly target: ConnInfo;
   private readonly tools: PgTools;
   private readonly budget: WorkerBudget;
+  private readonly indexBudget: WorkerBudget;
 
   constructor(
     readonly spec: MigrationSpec,
@@ -75,6 +76,7 @@ export class DirectMigrationRun {
     this.target = connFromRef(spec.target, secrets.targetPassword, 'target');
     this.tools = opts.tools ?? defaultTools();
     this.budget = new WorkerBudget(spec.jobs ?? opts.jobs ?? defaultJobs());
+    this.indexBudget = new WorkerBudget(this.budget.size);
     this.sessions = new Sessions(appNameFor(spec.name));
     const prior = previous?.migration;
     const migration: Migration = {
@@ -241,7 +243,7 @@ export class DirectMigrationRun {
     const resume = this.resumeOf(db);
     if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas },
       this.source,
       this.target,
     );
@@ -295,6 +297,8 @@ export class DirectMigrationRun {
     const early: Promise<void>[] = [];
     const copied = new Map<string, { source: number; target: number }>();
     const analyzed = new Set<string>();
+    const ready = new Set<string>();
+    const launched = new Set<string>();
     const byName = new Map(d.tables.map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
     step('Copying data');
@@ -326,8 +330,17 @@ export class DirectMigrationRun {
           const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
           const p2 = (async () => {
             if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
-            await this.budget.run(() => pool.use((c) => c.query(`ANALYZE ${x.name}`)));
+            await this.indexBudget.run(() => pool.use((c) => c.query(`ANALYZE ${x.name}`)));
             analyzed.add(`${x.schema}\0${x.table}`);
+            // Foreign keys whose two tables are in and indexed are validated now, not at the end:
+            // the scan then uses a worker the last big copy leaves free.
+            ready.add(quotedAll(x.schema, x.table));
+            const fks = pd.entries.filter((e) => {
+              const pair = foreignKeyTables(e);
+              return pair && ready.has(pair[0]) && ready.has(pair[1]) && !launched.has(postDataKey(e)) && !done.has(postDataKey(e));
+            });
+            for (const e of fks) launched.add(postDataKey(e));
+            if (fks.length) await runPostDataEntries(ctx, pool, fks, true, markDone);
           })();
           p2.catch((e) => this.fail(e));
           early.push(p2);

@@ -25,7 +25,13 @@ export interface DbContext {
   sourceMajor: number;
   sessions: Sessions;
   tools: PgTools;
+  /** COPY workers, shared by every database of the migration. */
   budget: WorkerBudget;
+  /**
+   * Index, constraint and ANALYZE workers, shared likewise (as pgcopydb's --index-jobs beside
+   * --table-jobs): a table's indexes build while the next tables copy. Defaults to `budget`.
+   */
+  indexBudget?: WorkerBudget;
   signal: AbortSignal;
   excludeSchemas?: string[];
 }
@@ -167,11 +173,12 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
     });
     onDone(e);
   };
-  if (parallel) await runAll(ctx.budget, entries, one, ctx.signal);
+  const budget = ctx.indexBudget ?? ctx.budget;
+  if (parallel) await runAll(budget, entries, one, ctx.signal);
   else {
     for (const e of entries) {
       ctx.signal.throwIfAborted();
-      await ctx.budget.run(() => one(e));
+      await budget.run(() => one(e));
     }
   }
 }
@@ -202,7 +209,7 @@ export async function analyzeTarget(ctx: DbContext, done: Set<string> = new Set(
         ORDER BY pg_total_relation_size(c.oid) DESC`),
     );
     const todo = rels.rows.filter((r) => !done.has(`${r.schema}\0${r.table}`)).map((r) => qualified(r.schema as string, r.table as string));
-    await runAll(ctx.budget, todo, (rel) => pool.use(async (c) => void (await c.query(`ANALYZE ${rel}`))), ctx.signal);
+    await runAll(ctx.indexBudget ?? ctx.budget, todo, (rel) => pool.use(async (c) => void (await c.query(`ANALYZE ${rel}`))), ctx.signal);
   } finally {
     await pool.closeAll();
   }

@@ -98,3 +98,13 @@ export function keysAsIndexes(pd: PostData, plainTables: Set<string>): PostData 
   });
   return { ...pd, entries };
 }
+
+const FK_REFERENCES = new RegExp(`REFERENCES (${IDENT}\\.${IDENT})\\(`);
+
+/** The two tables of a foreign key entry: `[table, referenced]`, as pg_dump quotes them. */
+export function foreignKeyTables(e: PostDataEntry): [string, string] | undefined {
+  if (e.type !== 'FK CONSTRAINT') return undefined;
+  const table = ALTER_TABLE.exec(e.sql)?.[1];
+  const ref = FK_REFERENCES.exec(e.sql)?.[1];
+  return table && ref ? [table, ref] : undefined;
+}

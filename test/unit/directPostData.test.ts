@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { keysAsIndexes, splitPostData, quotedAll } from '../../src/direct/postData';
+import { foreignKeyTables, keysAsIndexes, splitPostData, quotedAll } from '../../src/direct/postData';
 
 const DUMP = `--
 -- PostgreSQL database dump
@@ -90,5 +90,10 @@ describe('post-data split (pg_dump plain output into TOC entries)', () => {
     assert.equal(plain.entries[0].sql, 'CREATE UNIQUE INDEX IF NOT EXISTS "orders_pkey" ON "sales"."orders" USING btree ("id", "ordered_on");');
     assert.equal(plain.entries[0].then, 'ALTER TABLE ONLY "sales"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey";');
     assert.equal(keysAsIndexes(pd, new Set()).entries[0].sql, pd.entries[0].sql, 'partitioned parents keep ALTER TABLE');
+  });
+
+  it('finds both tables of a foreign key, to build it as soon as both are loaded', () => {
+    assert.deepEqual(foreignKeyTables(pd.entries[4]), [quotedAll('sales', 'orders'), quotedAll('public', 'customers')]);
+    assert.equal(foreignKeyTables(pd.entries[0]), undefined);
   });
 });

@@ -10,6 +10,8 @@ export interface CutoverResult {
   cutoverSeconds: number;
   sequencesSet: number;
   verification: Verification;
+  /** Seconds spent draining, setting sequences, counting rows and removing objects. */
+  steps: { drain: number; sequences: number; verify: number; cleanup: number };
   /** What could not be removed (named, with the reason); empty when everything went. */
   problems: string[];
 }
@@ -43,8 +45,11 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
       opts.onWaiting?.((Date.now() - marker.at) / 1000);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    const drained = Date.now();
     const sequencesSet = await syncSequences(source, target);
+    const seqDone = Date.now();
     const verification = await compareRowCounts(source, target);
+    const verified = Date.now();
     if (verification.state === 'Failed') {
       const list = verification.mismatches.map((m) => `${m.table} (source ${m.source}, target ${m.target})`).join(', ');
       throw new CutoverError(`Cutover of "${db.database}" stopped: row counts differ for ${list}. Replication is still running; check for writes to the source, then retry the cutover or cancel.`);
@@ -52,7 +57,9 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
     await source.end().catch(() => undefined);
     await target.end().catch(() => undefined);
     const removal = await removeReplication(db);
-    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, problems: removal.problems };
+    const s = (a: number, b: number) => Math.round(b - a) / 1000;
+    const steps = { drain: s(started, drained), sequences: s(drained, seqDone), verify: s(seqDone, verified), cleanup: s(verified, Date.now()) };
+    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, steps, problems: removal.problems };
   } finally {
     await source.end().catch(() => undefined);
     await target?.end().catch(() => undefined);

@@ -105,7 +105,7 @@ export async function dropSlot(source: pg.Client, name: string, deadlineMs = 15_
       // 55006: still active (the walsender is exiting); 42704: someone else dropped it.
       if (code === '42704') return false;
       if (code !== '55006' || Date.now() > until) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 }
@@ -124,30 +124,44 @@ export interface RemovalReport {
 export async function removeReplication(db: OnlineDb): Promise<RemovalReport> {
   const name = nameOf(db);
   const out: RemovalReport = { removed: [], problems: [] };
-  const step = async (what: string, c: ConnInfo, fn: (client: pg.Client) => Promise<boolean | void>) => {
+  type Step = [string, (client: pg.Client) => Promise<boolean | void>];
+  // One session per server for all its steps: cutover time is mostly connection set-up otherwise.
+  const side = async (c: ConnInfo, steps: Step[]) => {
+    let client: pg.Client;
     try {
-      const done = await withClientOf(c, fn);
-      if (done !== false) out.removed.push(what);
+      client = await connect(c);
     } catch (e) {
-      const code = (e as { code?: string; kind?: string }).kind;
-      if (code === 'database-missing') return;
-      out.problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      if ((e as { kind?: string }).kind === 'database-missing') return;
+      for (const [what] of steps) out.problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    try {
+      for (const [what, fn] of steps) {
+        try {
+          if ((await fn(client)) !== false) out.removed.push(what);
+        } catch (e) {
+          out.problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+    } finally {
+      await client.end().catch(() => undefined);
     }
   };
-  await step(`subscription ${name} on the target`, targetConn(db, monitorApp(db)), (t) => dropSubscription(t, name));
-  await step(`heartbeat of ${name} on the target`, targetConn(db, monitorApp(db)), (t) => dropHeartbeat(t, name, 'target'));
-  await step(`replication slot ${name} on the source`, sourceConn(db, monitorApp(db)), (s) => dropSlot(s, name));
-  await step(`publication ${name} on the source`, sourceConn(db, monitorApp(db)), async (s) => {
-    const r = await s.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
-    await dropPublication(s, name);
+  const dropPub = async (c: pg.Client) => {
+    const r = await c.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
+    await dropPublication(c, name);
     return (r.rowCount ?? 0) > 0;
-  });
-  // The schema copy (pg_dump's post-data) brings the publication to the target as well.
-  await step(`publication ${name} on the target`, targetConn(db, monitorApp(db)), async (t) => {
-    const r = await t.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name]);
-    await dropPublication(t, name);
-    return (r.rowCount ?? 0) > 0;
-  });
-  await step(`heartbeat of ${name} on the source`, sourceConn(db, monitorApp(db)), (s) => dropHeartbeat(s, name, 'source'));
+  };
+  await side(targetConn(db, monitorApp(db)), [
+    [`subscription ${name} on the target`, (t) => dropSubscription(t, name)],
+    [`heartbeat of ${name} on the target`, (t) => dropHeartbeat(t, name, 'target')],
+    // The schema copy (pg_dump's post-data) brings the publication to the target as well.
+    [`publication ${name} on the target`, dropPub],
+  ]);
+  await side(sourceConn(db, monitorApp(db)), [
+    [`replication slot ${name} on the source`, (s) => dropSlot(s, name)],
+    [`publication ${name} on the source`, dropPub],
+    [`heartbeat of ${name} on the source`, (s) => dropHeartbeat(s, name, 'source')],
+  ]);
   return out;
 }

@@ -187,4 +187,33 @@ describe('pgflex in the VS Code extension host', () => {
     assert.equal(ctx.model.migrations().some((n) => n.migration.migrationMode === 'Online' && n.migration.currentStatus?.state === 'WaitingForUserAction'), false);
     assert.equal(ctx.statusBar.current.visible, false);
   });
+
+  it('shows the latency in the status bar while an online migration waits for cutover, and hides it once the migration ends', async () => {
+    const name = `online-${Date.now()}`;
+    const targetRef = toServerRef(target);
+    const [sourcePassword, targetPassword] = await Promise.all([ctx.connections.password(source.id), ctx.connections.password(target.id)]);
+    await step('create', ctx.direct.create(
+      { name, source: toServerRef(source), target: targetRef, databases: [source.database], mode: 'Online', option: 'Migrate', overwrite: true },
+      { sourcePassword, targetPassword },
+    ));
+    ctx.refreshNode(ctx.model.findTargetNode(targetRef)!.id);
+    await ctx.model.children(ctx.model.findTargetNode(targetRef)!);
+    await until('the status bar latency item', () => {
+      const m = ctx.model.migrations().find((n) => n.migration.name === name)?.migration;
+      if (m?.currentStatus?.state === 'Failed') throw new Error(`The online migration failed: ${m.currentStatus.error}`);
+      return ctx.statusBar.current.visible ? ctx.statusBar.current : undefined;
+    }, 150_000);
+    assert.match(ctx.statusBar.current.text, new RegExp(`^\\$\\(sync\\) ${source.database} `));
+    // Ended by a cancel: the status bar must let go of it (cutover is the engine's own suite).
+    await step('cancel', ctx.direct.cancel(targetRef, name), 120_000);
+    let last = '';
+    await until('Canceled and the item hidden', async () => {
+      await ctx.watcher.pollActive();
+      const m = ctx.model.migrations().find((n) => n.migration.name === name)?.migration;
+      last = `${m?.currentStatus?.state}, status bar ${ctx.statusBar.current.visible ? 'visible' : 'hidden'}`;
+      return m?.currentStatus?.state === 'Canceled' && !ctx.statusBar.current.visible ? true : undefined;
+    }, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message} Last seen: ${last}.`);
+    });
+  });
 });

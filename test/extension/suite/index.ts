@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 interface Result { title: string; state: 'passed' | 'failed'; error?: string; ms?: number }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 180_000, color: false, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 400_000, color: false, reporter: 'spec' });
   // The test files are bundled: define describe/it before they are evaluated.
   mocha.suite.emit('pre-require', globalThis, 'extension.test', mocha);
   require('./extension.test');

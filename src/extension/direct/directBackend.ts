@@ -26,9 +26,11 @@ export function loadDirectProvider(options: () => DirectOptions, password: (t: S
     engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
   };
   applySettings();
-  // Passed as a variable: engines that do not read `sourcePassword` yet simply ignore it.
+  // Passed as a variable: options an engine does not know yet are simply ignored.
   const providerOptions = {
     engine,
+    // The extension host lives long: keep latency and CDC counters of waiting online migrations fresh.
+    watchOnline: true,
     targetPassword: (t: ServerRef) => password(t, 'target'),
     sourcePassword: (s: ServerRef) => password(s, 'source'),
   };

@@ -4,6 +4,8 @@
 'use strict';
 
 const recorded = { commands: new Map(), treeViews: [], statusBarItems: [], serializers: [], outputChannels: [], messages: [] };
+// Tests script the user's answers: a function per kind of prompt (see test/unit/extension).
+const answers = { quickPick: undefined, warning: undefined };
 
 class Disposable {
   constructor(fn) { this._fn = fn; }
@@ -66,7 +68,26 @@ const vscode = {
     registerWebviewPanelSerializer(viewType, s) { recorded.serializers.push(viewType); return new Disposable(); },
     withProgress(_o, task) { return Promise.resolve(task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: noopEvent })); },
     showInformationMessage(...a) { recorded.messages.push(['info', a[0]]); return Promise.resolve(undefined); },
-    showWarningMessage(...a) { recorded.messages.push(['warning', a[0]]); return Promise.resolve(undefined); },
+    showWarningMessage(...a) { recorded.messages.push(['warning', a[0]]); return Promise.resolve(answers.warning ? answers.warning(...a) : undefined); },
+    createQuickPick() {
+      const accept = new EventEmitter();
+      const hide = new EventEmitter();
+      const qp = {
+        items: [], selectedItems: [], title: '', placeholder: '', canSelectMany: false,
+        onDidAccept: accept.event, onDidHide: hide.event,
+        show() {
+          setImmediate(() => {
+            const pick = answers.quickPick ? answers.quickPick(qp.items, qp) : undefined;
+            if (pick === undefined) { hide.fire(); return; }
+            qp.selectedItems = pick;
+            accept.fire();
+          });
+        },
+        hide() { hide.fire(); },
+        dispose() {},
+      };
+      return qp;
+    },
     showErrorMessage(...a) { recorded.messages.push(['error', a[0]]); return Promise.resolve(undefined); },
     setStatusBarMessage() { return new Disposable(); },
     showQuickPick() { return Promise.resolve(undefined); },
@@ -117,7 +138,7 @@ function install() {
     return orig.call(this, request, ...rest);
   };
   Module._resolveFilename.__pgflexStub = true;
-  require.cache[__filename].exports = Object.assign(vscode, { __recorded: recorded, __settings: settings, __fakeContext: fakeContext });
 }
 
-module.exports = { install, vscode, recorded, settings, fakeContext };
+// One object is both `require('vscode')` and the test handle, whoever requires it first.
+module.exports = Object.assign(vscode, { install, vscode, recorded, settings, fakeContext, answers });

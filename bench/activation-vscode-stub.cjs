@@ -5,7 +5,7 @@
 
 const recorded = { commands: new Map(), treeViews: [], statusBarItems: [], serializers: [], outputChannels: [], messages: [] };
 // Tests script the user's answers: a function per kind of prompt (see test/unit/extension).
-const answers = { quickPick: undefined, warning: undefined };
+const answers = { quickPick: undefined, warning: undefined, showQuickPick: undefined, inputBox: undefined, error: undefined };
 
 class Disposable {
   constructor(fn) { this._fn = fn; }
@@ -88,10 +88,10 @@ const vscode = {
       };
       return qp;
     },
-    showErrorMessage(...a) { recorded.messages.push(['error', a[0]]); return Promise.resolve(undefined); },
+    showErrorMessage(...a) { recorded.messages.push(['error', a[0]]); return Promise.resolve(answers.error ? answers.error(...a) : undefined); },
     setStatusBarMessage() { return new Disposable(); },
-    showQuickPick() { return Promise.resolve(undefined); },
-    showInputBox() { return Promise.resolve(undefined); },
+    showQuickPick(items, opts) { return Promise.resolve(items).then((list) => (answers.showQuickPick ? answers.showQuickPick(list, opts) : undefined)); },
+    showInputBox(opts) { return Promise.resolve(answers.inputBox ? answers.inputBox(opts) : undefined); },
   },
   workspace: {
     getConfiguration(section) { return { get: (k, d) => (settings[`${section}.${k}`] ?? d) }; },

@@ -179,7 +179,15 @@ async function main(): Promise<void> {
         if (d?.latency !== undefined) reported.push({ at: Date.now(), latency: d.latency * 1000, trueNow: hb.now() });
       },
     });
-    await sleep(3000); // the catch-up of what was written during the copy is not steady state
+    // What pgbench wrote during the copy is applied first; steady state starts once the true
+    // lag has stayed under 100 ms for 3 s.
+    const catchFrom = Date.now();
+    let calmSince = Date.now();
+    while (Date.now() - calmSince < 3000 && Date.now() - catchFrom < 180_000) {
+      await sleep(50);
+      if (hb.now() >= 100) calmSince = Date.now();
+    }
+    log(`caught up with the changes made during the copy in ${((calmSince - catchFrom) / 1000).toFixed(1)} s after the subscription started`);
     const streamFrom = Date.now();
     await sleep(STREAM_SECONDS * 1000);
     const streamTo = Date.now();

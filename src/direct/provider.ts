@@ -16,7 +16,7 @@ import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
 import { RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from './store';
-import { cancelOnline, cutoverOnline } from './online/control';
+import { cancelOnline, cutoverOnline, watchOnline } from './online/control';
 
 export class MigrationNotFoundError extends Error {}
 
@@ -34,6 +34,12 @@ export interface DirectProviderOptions {
   /** The source password, for cutover and cancel of online migrations from another process. */
   sourcePassword?: (source: ServerRef) => Promise<string | undefined> | string | undefined;
   online?: OnlineHooks;
+  /**
+   * Keep watching online migrations of this process once they wait for cutover (beats,
+   * latency and CDC counters in the live model every second; cutover/cancel requests from
+   * other processes honoured). For long-lived hosts such as the extension; the CLI watches itself.
+   */
+  watchOnline?: boolean;
 }
 
 export class DirectProvider implements MigrationProvider {
@@ -97,6 +103,12 @@ export class DirectProvider implements MigrationProvider {
       run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, store: this.store }, prev);
     }
     this.runs.set(key, run);
+    if (spec.mode === 'Online' && this.opts.watchOnline) {
+      void run.done.then((m) => {
+        if (m.currentStatus?.state !== 'WaitingForUserAction') return;
+        return watchOnline({ store: this.store, targetKey: targetKeyOf(spec.target), name: spec.name, secrets }, { cutover: 'wait', sink: run.tracker });
+      }).catch(() => undefined);
+    }
     return run;
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectMigrationRun } from '../../src/direct/engine';
+import { DirectProvider } from '../../src/direct/provider';
 import { watchOnline } from '../../src/direct/online/control';
 import { migrationPrefix } from '../../src/direct/online/names';
 import { targetKeyOf } from '../../src/direct/store';
@@ -58,6 +59,29 @@ describe('direct online migration through the engine (real servers)', function (
       assert.deepEqual(await replicationObjects(target, db, migrationPrefix(name)), []);
     });
   }
+
+  it('DirectProvider with watchOnline shows live latency in get() and cuts over in the same process (the extension path)', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('onlprov');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql(db, SCHEMA);
+    const p = new DirectProvider({ store: tempStore(), watchOnline: true, sourcePassword: () => source.password, targetPassword: () => target.password });
+    const spec = specFor(source, target, [db], `onl-prov-${process.pid}`, { mode: 'Online' });
+    const run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });
+    assert.equal((await run.done).currentStatus?.state, 'WaitingForUserAction');
+    const until = Date.now() + 60_000;
+    while ((await p.get(spec.target, spec.name)).currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.latency === undefined) {
+      assert.ok(Date.now() < until, 'latency never appeared in the live model');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await source.psql(db, `INSERT INTO t_int (v, n) VALUES ('late', 1)`);
+    await p.cutover(spec.target, spec.name);
+    const m = await p.get(spec.target, spec.name);
+    assert.equal(m.currentStatus?.state, 'Succeeded', JSON.stringify(m.currentStatus));
+    assert.deepEqual(await dumpTables(target, db), await dumpTables(source, db));
+    assert.deepEqual(await replicationObjects(source, db, migrationPrefix(spec.name)), []);
+  });
 
   it('cancel mid-copy stops the run and leaves no slot, publication or subscription', async () => {
     const source = await sharedServer('15', 'source');

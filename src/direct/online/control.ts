@@ -103,7 +103,7 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
     d.migrationOperation = 'Cutting over';
     sink.changed();
     try {
-      const r = await cutoverDatabase(db);
+      const r = await cutoverDatabase(db, { verify: rec.spec.verify !== 'none' });
       d.migrationState = 'Succeeded';
       d.cutoverSeconds = Math.round(r.cutoverSeconds * 1000) / 1000;
       d.verification = r.verification;

@@ -25,7 +25,7 @@ export class CutoverError extends Error {}
  * values, row counts are compared, and the subscription, slot, publication and heartbeat go.
  * A count mismatch stops before anything is removed, so the user can look, retry or cancel.
  */
-export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; onWaiting?: (pendingSeconds: number) => void } = {}): Promise<CutoverResult> {
+export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; verify?: boolean; onWaiting?: (pendingSeconds: number) => void } = {}): Promise<CutoverResult> {
   const started = Date.now();
   const name = nameOf(db);
   const source = await connect(sourceConn(db, monitorApp(db)));
@@ -48,7 +48,10 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
     const drained = Date.now();
     const sequencesSet = await syncSequences(source, target);
     const seqDone = Date.now();
-    const verification = await compareRowCounts(source, target);
+    // Exact counts read every row on both sides (seconds per million rows); verify 'none' skips them.
+    const verification: Verification = opts.verify === false
+      ? { mode: 'counts', state: 'Succeeded', tablesChecked: 0, mismatches: [] }
+      : await compareRowCounts(source, target);
     const verified = Date.now();
     if (verification.state === 'Failed') {
       const list = verification.mismatches.map((m) => `${m.table} (source ${m.source}, target ${m.target})`).join(', ');

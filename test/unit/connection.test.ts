@@ -28,3 +28,14 @@ describe('connection strings', () => {
     assert.match(e.message, /source server h:5432/);
   });
 });
+
+describe('server descriptions', () => {
+  it('names the role once, even when the role already says "server"', async () => {
+    const { describeServer } = await import('../../src/pg/connection');
+    const base = { host: 'h', port: 1, user: 'u', database: 'd', sslMode: 'disable' as const };
+    assert.equal(describeServer({ ...base, role: 'source' }), 'source server h:1');
+    assert.equal(describeServer({ ...base, role: 'server' }), 'server h:1');
+    assert.equal(describeServer({ ...base, role: 'target server' }), 'target server h:1');
+    assert.equal(describeServer(base), 'server h:1');
+  });
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { explainPgError, libpqEnv, parseConnUrl, redactedUrl } from '../../src/pg/connection';
+import { describeServer, explainPgError, libpqEnv, parseConnUrl, redactedUrl } from '../../src/pg/connection';
 
 describe('connection strings', () => {
   it('parses a URL with password, port, database and sslmode', () => {
@@ -30,8 +30,7 @@ describe('connection strings', () => {
 });
 
 describe('server descriptions', () => {
-  it('names the role once, even when the role already says "server"', async () => {
-    const { describeServer } = await import('../../src/pg/connection');
+  it('names the role once, even when the role already says "server"', () => {
     const base = { host: 'h', port: 1, user: 'u', database: 'd', sslMode: 'disable' as const };
     assert.equal(describeServer({ ...base, role: 'source' }), 'source server h:1');
     assert.equal(describeServer({ ...base, role: 'server' }), 'server h:1');

@@ -45,7 +45,8 @@ async function toDatabases(w: WebviewPage): Promise<void> {
 }
 
 async function checkDb(w: WebviewPage, name: string): Promise<void> {
-  await w.page.locator(`vscode-checkbox[data-db="${name}"]`).click();
+  // By accessible name, as a screen reader (and the e2e suite) finds it.
+  await w.page.getByRole('checkbox', { name: `Migrate ${name}`, exact: true }).click();
 }
 
 describe('webview: wizard', () => {

@@ -263,9 +263,10 @@ function databasesView(c: WizardController): Child {
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Migrate'), h('th', { scope: 'col' }, 'Database'), h('th', { scope: 'col', class: 'num' }, 'Size'), h('th', { scope: 'col' }, 'On the target'))),
       h('tbody', null, list.map((db) => h('tr', null,
         h('td', null, h('vscode-checkbox', {
-          'data-db': db.name, checked: c.draft.databases.includes(db.name), 'aria-label': `Migrate ${db.name}`,
+          'data-db': db.name, checked: c.draft.databases.includes(db.name),
           onchange: (e: Event) => { const on = checkedOf(e); if (on !== c.draft.databases.includes(db.name)) c.toggleDatabase(db.name, on); },
-        })),
+        // The toolkit names a checkbox from its text (else "Checkbox"), overwriting any aria-label.
+        }, h('span', { class: 'sr-only' }, `Migrate ${db.name}`))),
         h('td', null, db.name),
         h('td', { class: 'num' }, formatBytes(db.sizeBytes)),
         h('td', null, db.existsOnTarget ? h('span', { class: 'badge warn' }, 'exists: will be overwritten') : '')))),

@@ -12,11 +12,15 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export const CODE_SERVER_VERSION = '4.100.3';
-const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The cache folder: PGFLEX_CODE_SERVER_CACHE, or .cache/code-server in the repository (git-ignored). */
+/**
+ * The cache folder: PGFLEX_CODE_SERVER_CACHE, or the user's cache
+ * (`$XDG_CACHE_HOME/pgflex/code-server`, default `~/.cache/pgflex/code-server`), so that a
+ * fresh clone on the same machine reuses the 300 MB install.
+ */
 export function cacheDir(): string {
-  return process.env.PGFLEX_CODE_SERVER_CACHE || path.join(ROOT, '.cache', 'code-server');
+  const userCache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return process.env.PGFLEX_CODE_SERVER_CACHE || path.join(userCache, 'pgflex', 'code-server');
 }
 
 function packageDir(cache: string): string {

@@ -256,7 +256,10 @@ export const wizardMethods = {
   listSubscriptions: method(none, arr(obj({ id: str, name: str }) as Check<AzureSubscriptionInfo>)),
   listResourceGroups: method(obj({ subscriptionId: str }), arr(str)),
   listServers: method(obj({ subscriptionId: str, resourceGroup: str, kind: lit('azure-flexible', 'azure-single') }), arr(checkAzureServer)),
-  /** The password travels once, here; the host keeps it in memory for this wizard. */
+  /**
+   * The password travels once, here; the host keeps it in memory for this wizard while it works.
+   * Absent: use the kept one, else the saved connection's; '' (field emptied): forget the kept one.
+   */
   testConnection: method(obj({ role: lit('source', 'target'), server: checkServerChoice, password: opt(str) }), checkConnectResult),
   listDatabases: method(obj({ source: checkServerChoice, target: checkServerChoice }), arr(checkDatabaseInfo)),
   checkName: method(obj({ name: str, provider, target: opt(checkServerChoice) }), checkNameResult),

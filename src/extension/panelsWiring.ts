@@ -99,8 +99,8 @@ function panelServices(ctx: PgflexContext): PanelServices {
       ctx.log.addSecret(p);
       return p;
     },
-    async testConnection(server, password) {
-      return testConnection(connInfo(server, password ?? (await entraToken(ctx, server)), 'server'));
+    async testConnection(server, password, role) {
+      return testConnection(connInfo(server, password ?? (await entraToken(ctx, server)), role));
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
       const { listUserDatabases } = lazy();

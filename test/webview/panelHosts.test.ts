@@ -20,6 +20,7 @@ M._resolveFilename = original;
 
 const SECRET = 'Sup3r-secret!';
 const SAVED_PW = 'stored-pw';
+const WRONG_PW = 'wrong-pw';
 
 function onlineMigration(state: string, latency: number): Migration {
   return {
@@ -56,7 +57,10 @@ function world() {
     provider: (k) => (k === 'direct' ? provider : undefined),
     listConnections: async () => [{ id: 'c1', label: 'src', role: 'source', host: 'src.example', port: 5432, user: 'admin', database: 'postgres', sslMode: 'prefer', hasPassword: true }],
     getPassword: async (id) => (id === 'c1' ? SAVED_PW : undefined),
-    testConnection: async (server, password) => { calls.push({ method: 'testConnection', args: [server, password] }); return { ok: true, message: 'Connected: PostgreSQL 16.4' }; },
+    testConnection: async (server, password, role) => {
+      calls.push({ method: 'testConnection', args: [server, password, role] });
+      return password === WRONG_PW ? { ok: false, message: `The ${role} server rejected the password.` } : { ok: true, message: 'Connected: PostgreSQL 16.4' };
+    },
     listDatabases: async (_s, sp, _t, tp) => { calls.push({ method: 'listDatabases', args: [sp, tp] }); return [{ name: 'orders', existsOnTarget: false }, { name: 'template1', existsOnTarget: true }]; },
     listDrafts: async () => drafts,
     saveDraft: async (d) => { drafts.push(d); },
@@ -133,6 +137,34 @@ describe('panel hosts (fake vscode)', () => {
     assert.equal(fake.created[1].viewType, 'pgflex.details', 'details opened');
     assert.ok(w.calls.some((c) => c.method === 'deleteDraft'));
     assert.doesNotMatch(w.logs.join('\n'), new RegExp(`${SECRET}|${SAVED_PW}`), 'no password in the log');
+  });
+
+  it('wizard: a wrong password is not kept; a new one replaces it; an emptied field falls back to the saved password; the side is named', async () => {
+    const w = world();
+    const wiz = panels.WizardPanel.open(w.services);
+    const d = draft();
+    await wiz.handleMessage(req('ready'));
+    const tested = () => w.calls.filter((c) => c.method === 'testConnection').at(-1)!.args;
+    const test = async (params: Record<string, unknown>) => (await wiz.handleMessage(req('testConnection', { role: 'source', server: d.source, ...params }))) as { ok: boolean; result: { ok: boolean } };
+    assert.equal((await test({ password: WRONG_PW })).result.ok, false);
+    assert.equal(tested()[2], 'source', 'the side is passed on, for "the source server" in messages');
+    assert.equal((await test({})).result.ok, true, 'a failed password is not kept: the saved one is used');
+    assert.equal(tested()[1], SAVED_PW);
+    const dbs = await wiz.handleMessage(req('listDatabases', { source: d.source, target: d.target }));
+    assert.equal(dbs?.ok, true);
+    assert.equal(w.calls.filter((c) => c.method === 'listDatabases').at(-1)!.args[0], SAVED_PW, 'listing uses the saved password, not the failed one');
+    await test({ password: 'typed-1' });
+    await test({ password: 'typed-2' });
+    assert.equal(tested()[1], 'typed-2', 'a newly typed password replaces the kept one');
+    await test({});
+    assert.equal(tested()[1], 'typed-2', 'a password that worked is kept while the field is empty');
+    await test({ password: '' });
+    assert.equal(tested()[1], SAVED_PW, 'an emptied field falls back to the saved password');
+    await test({ password: 'typed-3' });
+    const res = await wiz.handleMessage(req('start', { draft: d }));
+    assert.equal(res?.ok, true, JSON.stringify(res));
+    assert.equal((w.calls.find((c) => c.method === 'create')!.args[1] as Secrets).sourcePassword, 'typed-3');
+    assert.equal(w.calls.filter((c) => c.method === 'testConnection').find((c) => c.args[1] === undefined), undefined, 'every test had a password');
   });
 
   it('wizard: rejects unknown methods and bad params; prefill is given once; a closed wizard reopens with its draft', async () => {

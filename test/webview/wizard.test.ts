@@ -118,6 +118,33 @@ describe('webview: wizard', () => {
     await atStep(w, 'setup');
   });
 
+  it('Source: a password typed for a failed test is not re-sent after the field is emptied or a saved connection is picked', async () => {
+    w = await openWebview({ bundle: 'wizardMain', handlers: wizardHost() });
+    await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
+    await typeInto(w, 'name', 'm1');
+    await clickNext(w);
+    await atStep(w, 'source');
+    await typeInto(w, 'source-host', 'bad.example');
+    await typeInto(w, 'source-user', 'admin');
+    await typeInto(w, 'source-password', 'wrong-pw');
+    await w.page.locator('#connect-source').click();
+    await until(() => w.requests('testConnection').length === 1, 'first test');
+    assert.equal(w.requests('testConnection')[0].password, 'wrong-pw');
+    await until(async () => /Nothing is listening/.test(await w.page.locator('#source-result').innerText()), 'inline connect error');
+    await typeInto(w, 'source-password', '');
+    await w.page.locator('#connect-source').click();
+    await until(() => w.requests('testConnection').length === 2, 'second test');
+    assert.equal(w.requests('testConnection')[1].password, '', 'an emptied field tells the host to forget the kept password');
+    await typeInto(w, 'source-password', 'wrong-pw');
+    await w.page.locator('#source-how vscode-radio[value="saved"]').click();
+    await pick(w, 'source-saved', SOURCE_CONN.id);
+    await until(async () => /Connected/.test(await w.page.locator('#source-result').innerText()), 'saved source connected');
+    const sent = w.requests('testConnection').at(-1)!;
+    assert.equal((sent.server as { connectionId?: string }).connectionId, SOURCE_CONN.id);
+    assert.notEqual(sent.password, 'wrong-pw', 'the saved connection is tested with its stored password, not the one typed before');
+    assert.equal(await w.page.locator('#source-password').evaluate((e) => (e as HTMLInputElement).value), '', 'the field is emptied');
+  });
+
   it('Databases: user databases with sizes, at most 8, overwrite notice needs confirming; Summary starts the migration', async () => {
     w = await openWebview({ bundle: 'wizardMain', handlers: wizardHost() });
     await toDatabases(w);

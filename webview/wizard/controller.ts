@@ -33,6 +33,8 @@ export class WizardController {
   readonly lists: AzureLists = { groups: { source: undefined, target: undefined }, servers: { source: undefined, target: undefined } };
   /** Passwords typed but not yet sent; page memory only, never in state. */
   readonly typed: Record<Role, string> = { source: '', target: '' };
+  /** The user emptied the password field since the last test: the host must forget the one it kept. */
+  readonly cleared: Record<Role, boolean> = { source: false, target: false };
   busy = new Set<string>();
   notice: { kind: 'info' | 'error'; text: string; startOver?: boolean } | undefined;
   dbProblem: string | undefined;
@@ -93,8 +95,21 @@ export class WizardController {
   }
 
   updateChoice(role: Role, change: Partial<ServerChoice>, full = false): void {
+    // A password typed for another kind of server, or before picking a saved one, is not for this one.
+    if ((change.how !== undefined && change.how !== this.draft[role].how) || change.connectionId !== undefined) this.forgetTyped(role);
     this.update((d) => ({ ...d, [role]: { ...d[role], ...change } }), full);
     if (role === 'target') this.checkNameSoon();
+  }
+
+  /** The password field was edited. */
+  typePassword(role: Role, value: string): void {
+    this.cleared[role] = value === '' && (this.typed[role] !== '' || this.cleared[role]);
+    this.typed[role] = value;
+  }
+
+  private forgetTyped(role: Role): void {
+    if (this.typed[role] !== '') this.cleared[role] = true;
+    this.typed[role] = '';
   }
 
   setName(name: string): void {
@@ -180,7 +195,9 @@ export class WizardController {
       return;
     }
     const key = choiceKey(c);
-    const password = this.typed[role] || undefined;
+    // '' tells the host to drop a password it kept for this side (saved password, Entra or none).
+    const password = this.typed[role] || (this.cleared[role] ? '' : undefined);
+    this.cleared[role] = false;
     this.busy.add(role);
     this.render();
     try {

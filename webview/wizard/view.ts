@@ -197,7 +197,7 @@ function serverView(c: WizardController, role: Role): Child {
         id: `${role}-password`, type: 'password', value: c.typed[role], autocomplete: 'off',
         placeholder: choice.how === 'saved' && c.connections.find((x) => x.id === choice.connectionId)?.hasPassword ? 'stored; type to replace'
           : choice.how === 'azure' ? 'empty: use your Microsoft Entra sign-in' : '',
-        oninput: (e: Event) => { c.typed[role] = valueOf(e); },
+        oninput: (e: Event) => c.typePassword(role, valueOf(e)),
       }, 'Password'),
     ),
     h('p', { class: 'hint' }, 'The password goes to the extension once, when you connect, and is kept in memory (or in VS Code\'s secret storage for saved connections). It is never saved with a draft.'),

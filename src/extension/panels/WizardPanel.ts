@@ -107,11 +107,17 @@ export class WizardPanel {
       listResourceGroups: ({ subscriptionId }) => this.azure().listResourceGroups(subscriptionId),
       listServers: ({ subscriptionId, resourceGroup, kind }) => this.azure().listServers(subscriptionId, resourceGroup, kind),
       testConnection: async ({ role, server, password }) => {
-        if (password !== undefined && password !== '') this.passwords.set(role, { key: choiceKey(server), password });
+        // A new password replaces the kept one; an emptied field falls back to the saved one.
+        if (password) this.passwords.set(role, { key: choiceKey(server), password });
+        else if (password === '') this.passwords.delete(role);
         const ref = serverRefOf(server, role, { sourceType: '' });
         s.log.info(`Wizard: testing the ${role} connection to ${ref.host}:${ref.port} as ${ref.user}.`);
-        const result = await s.testConnection(ref, await this.passwordFor(role, server));
-        if (!result.ok) s.log.warn(`Wizard: ${role} connection failed: ${result.message}`);
+        const result = await s.testConnection(ref, await this.passwordFor(role, server), role);
+        if (!result.ok) {
+          s.log.warn(`Wizard: ${role} connection failed: ${result.message}`);
+          // A password that failed must not be used for the databases list or the migration.
+          if (this.passwords.get(role)?.key === choiceKey(server)) this.passwords.delete(role);
+        }
         return result;
       },
       listDatabases: async ({ source, target }) => {

@@ -43,9 +43,9 @@ export interface PanelServices {
   /**
    * Open and close one pg connection (src/pg/connection.ts). For Azure servers the host may
    * use an Entra token when `password` is undefined. The message is the person-worded error
-   * on failure, or "Connected: PostgreSQL 16.4" on success.
+   * on failure, or "Connected: PostgreSQL 16.4" on success; `role` names the side in it.
    */
-  testConnection(server: ServerRef, password: string | undefined): Promise<ConnectResult>;
+  testConnection(server: ServerRef, password: string | undefined, role?: 'source' | 'target'): Promise<ConnectResult>;
   /** The source's user databases with sizes (never system/template), and which exist on the target. */
   listDatabases(source: ServerRef, sourcePassword: string | undefined, target: ServerRef, targetPassword: string | undefined): Promise<DatabaseInfo[]>;
   /** Source server types offered on the Setup tab (defaults to the model's SOURCE_TYPES). */

@@ -40,6 +40,35 @@ export async function publishableTables(client: pg.Client, major: number): Promi
   return r.rows.map((row: { nspname: string; relname: string }) => qualified(row.nspname, row.relname));
 }
 
+/**
+ * Tables whose UPDATE and DELETE PostgreSQL refuses once they are published: no primary key
+ * and no replica identity (or REPLICA IDENTITY NOTHING). Publishing them would break the
+ * source's application, so online mode refuses to start until they are fixed.
+ */
+export async function tablesWithoutReplicaIdentity(client: pg.Client): Promise<string[]> {
+  const r = await client.query(
+    `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'r' AND c.relpersistence = 'p'
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgflex') AND n.nspname NOT LIKE 'pg\\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       AND (c.relreplident = 'n'
+         OR (c.relreplident = 'd' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))
+         OR (c.relreplident = 'i' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))
+     ORDER BY 1, 2`,
+  );
+  return r.rows.map((row: { nspname: string; relname: string }) => qualified(row.nspname, row.relname));
+}
+
+export function replicaIdentityMessage(database: string, tables: string[]): string {
+  const shown = tables.slice(0, 10);
+  const more = tables.length > shown.length ? ` (and ${tables.length - shown.length} more)` : '';
+  return (
+    `Online migration of "${database}" would make UPDATE and DELETE fail on the source for ${tables.length} table(s) without a primary key or replica identity: ` +
+    `${shown.join(', ')}${more}. On the source database run ${shown.map((t) => `ALTER TABLE ${t} REPLICA IDENTITY FULL;`).join(' ')} ` +
+    `(or add a primary key), then start again, or migrate offline. No replication object was created.`
+  );
+}
+
 export async function dropPublication(client: pg.Client, name: string): Promise<void> {
   await client.query(`DROP PUBLICATION IF EXISTS ${quoteIdent(name)}`);
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
 import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
 import { replicationName } from './names';
-import { createPublication, dropPublication, serverMajor, type PublicationInfo } from './publication';
+import { createPublication, dropPublication, replicaIdentityMessage, serverMajor, tablesWithoutReplicaIdentity, type PublicationInfo } from './publication';
 import { SnapshotSlot } from './snapshotSlot';
 import { binaryTransferSafe, createSubscription, dropSubscription } from './subscription';
 
@@ -54,6 +54,8 @@ export async function prepareSource(db: OnlineDb): Promise<PreparedSource> {
   const client = await connect(sourceConn(db));
   try {
     const sourceMajor = await serverMajor(client);
+    const keyless = await tablesWithoutReplicaIdentity(client);
+    if (keyless.length) throw new Error(replicaIdentityMessage(db.database, keyless));
     const totals = await tupleTotals(client);
     await createSourceHeartbeat(client, name, db.migration, db.database, totals.inserts + totals.updates + totals.deletes);
     const publication = await createPublication(client, name);

@@ -15,6 +15,7 @@ import { toServerRef } from './model/connections';
 import { MigrationTreeProvider } from './tree/migrationTreeProvider';
 import { LatencyStatusBar } from './statusBar/latencyStatusBar';
 import { MigrationWatcher } from './migrationWatcher';
+import type { LiveWatch } from './model/liveWatch';
 
 const HIDDEN_KEY = 'pgflex.hiddenMigrations';
 
@@ -35,6 +36,10 @@ export class PgflexContext extends Disposable {
   readonly watcher: MigrationWatcher;
   private backend: Promise<AzureBackend> | undefined;
   private readonly sessionPasswords = new Map<string, string>();
+  /** Set once the direct engine has loaded: only then can a migration run in this host. */
+  private directWatch: LiveWatch | undefined;
+  /** Follow a direct migration running in this window; undefined when it runs elsewhere. */
+  readonly watchLive: LiveWatch = (target, name, listener) => this.directWatch?.(target, name, listener);
 
   constructor(readonly extension: vscode.ExtensionContext) {
     super();
@@ -42,6 +47,7 @@ export class PgflexContext extends Disposable {
     this.direct = lazyProvider('direct', async () => {
       const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role));
       this._register(this.config.onDidChange(() => backend.applySettings()));
+      this.directWatch = backend.watch;
       return backend.provider;
     }, this.log, (spec, secrets) => {
       // Kept for this window only: cutover and cancel of an online migration reconnect to both
@@ -54,7 +60,7 @@ export class PgflexContext extends Disposable {
     this.azureProvider = lazyProvider('azure', async () => (await this.azureBackend()).provider(), this.log);
     this.model = new TreeModel(this.treeSources());
     this.tree = this._register(new MigrationTreeProvider(this.model));
-    this.watcher = this._register(new MigrationWatcher(this.model, (k) => this.provider(k), this.config, this.log, () => this.updateStatusBar(), (n) => this.ended(n)));
+    this.watcher = this._register(new MigrationWatcher(this.model, (k) => this.provider(k), this.config, this.log, () => this.updateStatusBar(), (n) => this.ended(n), this.watchLive));
     this._register(this.connections.onDidChange(() => this.refreshNode('direct')));
     this._register(this.azure.onDidChange(() => {
       this.backend = undefined;

@@ -152,6 +152,7 @@ function panelServices(ctx: PgflexContext): PanelServices {
       if (target) await openTarget(ctx, target, migration);
     },
     refreshIntervalSeconds: () => ctx.config.refreshIntervalMs / 1000,
+    watch: ctx.watchLive,
     onCreated(ref) {
       void findTarget(ref).then((t) => {
         const node = t && ctx.model.findTargetNode(t);

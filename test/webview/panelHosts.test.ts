@@ -73,6 +73,14 @@ function world() {
   return { logs, calls, services, setMigration: (m: Migration) => { current = m; } };
 }
 
+async function waitFor(what: string, ok: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 let nextId = 1;
 const req = (method: string, params: unknown = {}) => ({ type: 'request', id: nextId++, method, params });
 
@@ -219,6 +227,35 @@ describe('panel hosts (fake vscode)', () => {
     assert.match((cancel as { error: string }).error, /already ended \(Succeeded\)/);
     const retry = await det.handleMessage(req('retry'));
     assert.match((retry as { error: string }).error, /direct migrations only/, 'retry needs the service');
+  });
+
+  it('details: a migration running in this window pushes its changes to the page at once (throttled), and its end stops the refresh', async () => {
+    const w = world();
+    const listeners = new Set<(m: Migration) => void>();
+    w.services.watch = (_t, name, l) => {
+      if (name !== 'm1') return undefined;
+      listeners.add(l);
+      return () => listeners.delete(l);
+    };
+    const ref = { provider: 'direct' as const, targetId: 'direct:tgt.example:5432@admin', name: 'm1' };
+    const det = panels.DetailsPanel.open(w.services, ref);
+    await det.handleMessage(req('ready'));
+    assert.equal(listeners.size, 1, 'subscribed to the running migration');
+    const posted = fake.created[0].posted as { name?: string; payload?: { migration?: Migration } }[];
+    const snapshots = () => posted.filter((m) => m.name === 'snapshot');
+    const latest = () => snapshots().at(-1)?.payload?.migration?.currentStatus?.currentSubStateDetails?.dbDetails?.orders?.latency;
+    const push = (m: Migration) => {
+      w.setMigration(m);
+      for (const l of listeners) l(m);
+    };
+    for (const latency of [5, 4, 3]) push(onlineMigration('WaitingForUserAction', latency));
+    await waitFor('the pushed change on the page', () => latest() === 3);
+    assert.ok(snapshots().length <= 2, `a burst is throttled (${snapshots().length} snapshots)`);
+    push(onlineMigration('Succeeded', 0));
+    await waitFor('the end on the page', () => snapshots().at(-1)?.payload?.migration?.currentStatus?.state === 'Succeeded');
+    await waitFor('the refresh note', () => /Automatic refresh stopped: the migration is Succeeded/.test(JSON.stringify(posted.filter((m) => m.name === 'refresh').at(-1))));
+    assert.equal(listeners.size, 0, 'no longer followed once ended');
+    assert.equal(w.calls.filter((c) => c.method === 'get').length, snapshots().length + 1, 'each push read the migration once (plus ready)');
   });
 
   it('restores a details panel from its saved ref and refuses a malformed state', async () => {

@@ -6,6 +6,7 @@
  */
 import type { MigrationProvider, ServerRef } from '../../core/provider';
 import { lazy } from '../lazyModules';
+import type { LiveWatch } from '../model/liveWatch';
 
 export interface DirectOptions {
   pgDumpPath?: string;
@@ -15,6 +16,8 @@ export interface DirectOptions {
 export interface DirectBackend {
   provider: MigrationProvider;
   applySettings(): void;
+  /** Change events of migrations running in this extension host. */
+  watch: LiveWatch;
 }
 
 export function loadDirectProvider(options: () => DirectOptions, password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>): DirectBackend {
@@ -34,5 +37,7 @@ export function loadDirectProvider(options: () => DirectOptions, password: (t: S
     targetPassword: (t: ServerRef) => password(t, 'target'),
     sourcePassword: (s: ServerRef) => password(s, 'source'),
   };
-  return { provider: new DirectProvider(providerOptions), applySettings };
+  const provider = new DirectProvider(providerOptions);
+  const watch: LiveWatch = (target, name, listener) => (provider.run(target, name) ? provider.watch(target, name, listener) : undefined);
+  return { provider, applySettings, watch };
 }

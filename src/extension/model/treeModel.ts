@@ -78,6 +78,7 @@ export class TreeModel {
   private readonly nodes = new Map<string, TreeNode>();
   private readonly parents = new Map<string, string>();
   private readonly listeners = new Set<Listener>();
+  private readonly loadListeners = new Set<() => void>();
 
   constructor(private readonly sources: TreeSources) {
     for (const r of ROOTS) this.nodes.set(r.id, r);
@@ -86,6 +87,12 @@ export class TreeModel {
   onDidChange(l: Listener): { dispose(): void } {
     this.listeners.add(l);
     return { dispose: () => this.listeners.delete(l) };
+  }
+
+  /** A level finished loading (it does not fire onDidChange: the tree asked for it). */
+  onDidLoad(l: () => void): { dispose(): void } {
+    this.loadListeners.add(l);
+    return { dispose: () => this.loadListeners.delete(l) };
   }
 
   /** Children of a node (roots when undefined). Loads once; later calls get the cached level. */
@@ -100,6 +107,7 @@ export class TreeModel {
         if (this.pending.get(parent.id) === p) {
           this.pending.delete(parent.id);
           this.store(parent.id, kids);
+          for (const l of this.loadListeners) l();
         }
         return kids;
       });

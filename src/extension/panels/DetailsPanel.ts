@@ -10,10 +10,13 @@ import { RpcHost, type Handlers } from '../../../webview/rpc';
 import { draftFromMigration } from '../../../webview/wizard/rules';
 import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import { RefreshSchedule } from './refreshSchedule';
+import { LIVE_THROTTLE_MS } from '../model/liveWatch';
+import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
 import { WizardPanel } from './WizardPanel';
 
 const MAX_SAMPLES = 240;
+const MIN_PUSHED_SAMPLE_MS = 10_000;
 
 function keyOf(ref: MigrationRef): string {
   return `${ref.provider}|${ref.targetId}|${ref.name}`;
@@ -61,6 +64,10 @@ export class DetailsPanel {
   private target: ServerRef | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Pushed changes of a migration running in this window (the timer stays for the others). */
+  private live: { stop: () => void; push: Throttled<Migration> } | undefined;
+  /** A change arrived while the panel was hidden: refresh when it shows again. */
+  private stale = false;
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly services: PanelServices, readonly ref: MigrationRef) {
     DetailsPanel.open_.set(keyOf(ref), this);
@@ -71,6 +78,7 @@ export class DetailsPanel {
     this.disposables.register(panel.onDidDispose(() => this.dispose()));
     this.disposables.register(panel.onDidChangeViewState(() => {
       if (!panel.visible) this.stopTimer();
+      else if (this.stale) void this.refreshNow();
     }));
     setPanelHtml(panel, services, 'detailsMain', ref.name);
   }
@@ -83,6 +91,7 @@ export class DetailsPanel {
   private dispose(): void {
     this.disposed = true;
     this.stopTimer();
+    this.unfollow();
     if (DetailsPanel.open_.get(keyOf(this.ref)) === this) DetailsPanel.open_.delete(keyOf(this.ref));
     this.disposables.dispose();
   }
@@ -90,6 +99,30 @@ export class DetailsPanel {
   private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Follow the migration while it runs in this window; every pushed change refreshes the page. */
+  private follow(target: ServerRef, m: Migration): void {
+    if (this.live || this.disposed || isTerminal(m) || !this.services.watch) return;
+    const push = throttle<Migration>(() => {
+      if (!this.panel.visible) {
+        this.stale = true;
+        return;
+      }
+      void this.refreshNow(true);
+    }, LIVE_THROTTLE_MS, isTerminal);
+    const stop = this.services.watch(target, this.ref.name, (x) => push.push(x));
+    if (!stop) {
+      push.dispose();
+      return;
+    }
+    this.live = { stop, push };
+  }
+
+  private unfollow(): void {
+    this.live?.push.dispose();
+    this.live?.stop();
+    this.live = undefined;
   }
 
   private async resolve(): Promise<{ provider: NonNullable<ReturnType<PanelServices['provider']>>; target: ServerRef }> {
@@ -100,13 +133,18 @@ export class DetailsPanel {
     return { provider, target: this.target };
   }
 
-  private async fetch(): Promise<DetailsSnapshot> {
+  private async fetch(pushed = false): Promise<DetailsSnapshot> {
     const { provider, target } = await this.resolve();
     const m = await provider.get(target, this.ref.name);
+    this.stale = false;
+    if (isTerminal(m)) this.unfollow();
+    else this.follow(target, m);
     const now = Date.now();
     for (const [db, st] of Object.entries(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {})) {
       if (m.migrationMode !== 'Online' || st.latency === undefined) continue;
       const list = this.latency.get(db) ?? [];
+      // Pushes come every second or so: keep the sparkline's span near what polling gives.
+      if (pushed && now - (list.at(-1)?.at ?? 0) < MIN_PUSHED_SAMPLE_MS) continue;
       list.push({ at: now, seconds: st.latency });
       if (list.length > MAX_SAMPLES) list.splice(0, list.length - MAX_SAMPLES);
       this.latency.set(db, list);
@@ -118,13 +156,13 @@ export class DetailsPanel {
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */
-  async refreshNow(): Promise<void> {
+  async refreshNow(pushed = false): Promise<void> {
     this.stopTimer();
     const before = JSON.stringify(this.migration?.currentStatus ?? null);
     let info: RefreshInfo = {};
     let ok = true;
     try {
-      const snap = await this.fetch();
+      const snap = await this.fetch(pushed);
       if (this.disposed) return;
       this.rpc.emit('snapshot', snap);
     } catch (e) {

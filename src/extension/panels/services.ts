@@ -7,6 +7,7 @@
 import type * as vscode from 'vscode';
 import type { Migration, ValidationSummaryItem } from '../../core/model';
 import type { MigrationProvider, ServerRef } from '../../core/provider';
+import type { LiveWatch } from '../model/liveWatch';
 import type {
   AzureServerInfo, AzureSubscriptionInfo, ConnectResult, DatabaseInfo, MigrationRef, ProviderKind,
   SavedConnection, WizardDraft,
@@ -66,6 +67,11 @@ export interface PanelServices {
   retry?(ref: MigrationRef): Promise<Migration>;
   /** Open the target in the PostgreSQL extension (ms-ossdata.vscode-pgsql link, no password). */
   openTarget?(ref: MigrationRef, migration: Migration): Promise<void>;
+  /**
+   * Change events of a migration running in this window (the direct engine); undefined when
+   * it runs elsewhere, and the page keeps its timer.
+   */
+  watch?: LiveWatch;
   /** Auto-refresh interval from settings, in seconds; 0 = off. */
   refreshIntervalSeconds(): number;
   /** Called after a migration is created so the tree can refresh its target. */

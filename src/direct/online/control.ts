@@ -180,6 +180,16 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
   const rec = load(ref);
   const sink: ModelSink = o.sink ?? { migration: rec.migration, changed: () => undefined };
   const save = () => {
+    // Another process may have ended the migration (a cutover or cancel that did not see this
+    // watcher yet): adopt its outcome instead of writing a stale state over it.
+    const disk = ref.store.load(ref.targetKey, ref.name)?.migration;
+    const ended = disk?.currentStatus?.state;
+    if ((ended === 'Succeeded' || ended === 'Canceled') && sink.migration.currentStatus?.state !== ended) {
+      Object.assign(sink.migration, disk);
+      rec.migration = sink.migration;
+      o.onChange?.(structuredClone(sink.migration));
+      return;
+    }
     rec.migration = sink.migration;
     ref.store.save(rec);
     o.onChange?.(structuredClone(sink.migration));
@@ -225,6 +235,8 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
       const samples = await Promise.all([...monitors.entries()].map(async ([db, mon]) => [db, await mon.sample()] as const));
       for (const [db, s] of samples) applySample(details(sink.migration)[db], s);
       saved.changed();
+      const now = sink.migration.currentStatus?.state;
+      if (now === 'Succeeded' || now === 'Canceled') return now;
       const allQuiet = samples.length > 0 && samples.every(([, s]) => s.latency === 0 && s.workerRunning && !s.problem);
       quietSince = allQuiet ? (quietSince ?? Date.now()) : undefined;
       if (o.cutover === 'auto' && quietSince !== undefined && Date.now() - quietSince >= (o.quietSeconds ?? 3) * 1000) {

@@ -106,12 +106,13 @@ export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = ssl
 }
 
 /**
- * Open a client. `prefer` tries TLS first and falls back to plain, as libpq does.
+ * Open a client (`extra` adds driver options, e.g. `replication: 'database'`). `prefer` tries
+ * TLS first and falls back to plain, as libpq does.
  * Errors come out as `PgConnectError` with a sentence a person can act on.
  */
-export async function connect(c: ConnInfo): Promise<pg.Client> {
+export async function connect(c: ConnInfo, extra: Partial<pg.ClientConfig> & { replication?: 'database' } = {}): Promise<pg.Client> {
   const attempt = async (ssl: boolean | ConnectionOptions): Promise<pg.Client> => {
-    const client = new pg.Client(clientConfig(c, ssl));
+    const client = new pg.Client({ ...clientConfig(c, ssl), ...extra } as pg.ClientConfig);
     // An idle client whose server goes away emits 'error'; without a listener Node crashes.
     client.on('error', () => undefined);
     try {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { clientConfig, explainPgError, type ConnInfo } from '../../pg/connection';
+import { connect, explainPgError, type ConnInfo } from '../../pg/connection';
 
 /**
  * A logical replication slot created over a replication connection with an exported
@@ -42,30 +42,7 @@ export class SnapshotSlot {
   private released = false;
 }
 
-/** A `replication=database` connection; `prefer` falls back to plain text as libpq does. */
-async function connectReplication(c: ConnInfo): Promise<pg.Client> {
-  const attempt = async (cfg: pg.ClientConfig): Promise<pg.Client> => {
-    const client = new pg.Client({ ...cfg, statement_timeout: undefined, replication: 'database' } as pg.ClientConfig);
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return client;
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      throw e;
-    }
-  };
-  try {
-    if (c.sslMode === 'prefer') {
-      try {
-        return await attempt(clientConfig(c, { rejectUnauthorized: false }));
-      } catch (e) {
-        if (!/does not support SSL/i.test(String((e as Error)?.message))) throw e;
-        return await attempt(clientConfig(c, false));
-      }
-    }
-    return await attempt(clientConfig(c));
-  } catch (e) {
-    throw explainPgError(e, c);
-  }
+/** A `replication=database` connection (no statement timeout: the slot's snapshot lives on it). */
+function connectReplication(c: ConnInfo): Promise<pg.Client> {
+  return connect(c, { statement_timeout: undefined, replication: 'database' });
 }

@@ -11,6 +11,7 @@ import { azureServerRef, type NodeOf } from './model/treeModel';
 import { filterSubscriptions } from './model/azureTypes';
 import { findSourceConnection } from './model/retrySpec';
 import { connInfo, testConnection } from './connections/pgTester';
+import { testWithFirewallOffer, type FirewallOfferDeps } from './connections/firewallOffer';
 import { retryMigration } from './commands/migrationCommands';
 import { openTarget } from './commands/openTarget';
 import { lazy } from './lazyModules';
@@ -100,7 +101,9 @@ function panelServices(ctx: PgflexContext): PanelServices {
       return p;
     },
     async testConnection(server, password, role) {
-      return testConnection(connInfo(server, password ?? (await entraToken(ctx, server)), role));
+      const pw = password ?? (await entraToken(ctx, server));
+      const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role)), firewallDeps(ctx));
+      return { ok, message, ...(version !== undefined ? { version } : {}) };
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
       const { listUserDatabases } = lazy();
@@ -159,6 +162,21 @@ function panelServices(ctx: PgflexContext): PanelServices {
         if (node) ctx.model.refresh(node);
       });
     },
+  };
+}
+
+function firewallDeps(ctx: PgflexContext): FirewallOfferDeps {
+  return {
+    flexibleServer: (ref) => (ref.kind === 'azure-flexible' ? lazy().parseFlexibleServerId(ref.id) : undefined),
+    refusedAddress: (message) => lazy().refusedClientAddress(message),
+    publicAddress: () => lazy().lookupPublicAddress(),
+    async ask(question, action) {
+      return (await vscode.window.showWarningMessage(question, { modal: true }, action)) === action;
+    },
+    async allow(server, address) {
+      return (await ctx.azureBackend()).forSubscription(server.subscriptionId).allowClientAddress(server, address);
+    },
+    log: (message) => ctx.log.info(message),
   };
 }
 

@@ -24,6 +24,8 @@ export interface TestResult {
   ok: boolean;
   message: string;
   version?: string;
+  /** Why it failed, when the pg layer knows (e.g. 'no-pg-hba': refused by pg_hba.conf / firewall). */
+  kind?: string;
 }
 
 /** Connects once and reports the server version, or the person-worded error. */
@@ -36,6 +38,7 @@ export async function testConnection(c: ConnInfo): Promise<TestResult> {
     });
     return { ok: true, message: `Connected: PostgreSQL ${version}`, version };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    const kind = (e as { kind?: unknown }).kind;
+    return { ok: false, message: e instanceof Error ? e.message : String(e), ...(typeof kind === 'string' ? { kind } : {}) };
   }
 }

@@ -55,7 +55,7 @@ export class MigrationWatcher extends Disposable {
   follow(): void {
     for (const n of this.model.migrations()) {
       const key = followKey(n.target, n.migration.name);
-      if (isTerminal(n.migration) || this.followed.has(key)) continue;
+      if (isTerminal(n.migration) || n.migration.provider === 'azure' || this.followed.has(key)) continue;
       const target = n.target;
       const push = throttle<Migration>((m) => this.apply(target, m), LIVE_THROTTLE_MS, isTerminal);
       // The engine mutates its live object: keep a copy as it was at this change.

@@ -103,7 +103,7 @@ export class DetailsPanel {
 
   /** Follow the migration while it runs in this window; every pushed change refreshes the page. */
   private follow(target: ServerRef, m: Migration): void {
-    if (this.live || this.disposed || isTerminal(m) || !this.services.watch) return;
+    if (this.live || this.disposed || isTerminal(m) || !this.services.watch || this.ref.provider !== 'direct') return;
     const push = throttle<Migration>(() => {
       if (!this.panel.visible) {
         this.stale = true;

@@ -184,7 +184,9 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
     if (/no encryption|SSL off/i.test(raw)) {
       return mk('tls-required', `The ${where} requires TLS for user "${c.user}". Set the SSL mode to require (or verify-full) and try again.`);
     }
-    return mk('no-pg-hba', `The ${where} does not allow connections from this machine for user "${c.user}" (pg_hba.conf / firewall). Allow this client's address on the server, then try again.`);
+    // Keep the server's own words: they name the client address it saw (Azure's firewall offer reads it).
+    const seen = /no pg_hba\.conf entry for host "[^"]+"/i.exec(raw)?.[0];
+    return mk('no-pg-hba', `The ${where} does not allow connections from this machine for user "${c.user}" (pg_hba.conf / firewall${seen ? `: ${seen}` : ''}). Allow this client's address on the server, then try again.`);
   }
   if (code === '3D000') {
     return mk('database-missing', `The database "${c.database}" does not exist on the ${where}. Check its name or create it first.`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describeServer, explainPgError, libpqEnv, parseConnUrl, redactedUrl } from '../../src/pg/connection';
+import { refusedClientAddress } from '../../src/azure/firewall';
 
 describe('connection strings', () => {
   it('parses a URL with password, port, database and sslmode', () => {
@@ -36,5 +37,15 @@ describe('server descriptions', () => {
     assert.equal(describeServer({ ...base, role: 'server' }), 'server h:1');
     assert.equal(describeServer({ ...base, role: 'target server' }), 'target server h:1');
     assert.equal(describeServer(base), 'server h:1');
+  });
+});
+
+describe('refused client address', () => {
+  it('keeps the address the server saw, so the Azure firewall offer can add it', () => {
+    const c = parseConnUrl('postgres://u:p@myserver.postgres.database.azure.com/db', undefined, 'target');
+    const e = explainPgError(Object.assign(new Error('no pg_hba.conf entry for host "203.0.113.9", user "u", database "db", SSL encryption'), { code: '28000' }), c);
+    assert.equal(e.kind, 'no-pg-hba');
+    assert.match(e.message, /target server myserver\.postgres\.database\.azure\.com:5432 does not allow connections/);
+    assert.equal(refusedClientAddress(e.message), '203.0.113.9');
   });
 });

@@ -227,7 +227,8 @@ function role(c: ConnInfo): string {
 
 /** Remove a password from a message, in case a driver echoes it. */
 export function scrub(message: string, password?: string): string {
-  if (!password) return message;
+  // A one- or two-letter "password" would shred every message it appears in as a letter.
+  if (!password || password.length < 4) return message;
   return message.split(password).join('***');
 }
 

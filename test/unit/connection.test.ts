@@ -42,7 +42,7 @@ describe('server descriptions', () => {
 
 describe('refused client address', () => {
   it('keeps the address the server saw, so the Azure firewall offer can add it', () => {
-    const c = parseConnUrl('postgres://u:p@myserver.postgres.database.azure.com/db', undefined, 'target');
+    const c = parseConnUrl('postgres://u:s3cret-pw@myserver.postgres.database.azure.com/db', undefined, 'target');
     const e = explainPgError(Object.assign(new Error('no pg_hba.conf entry for host "203.0.113.9", user "u", database "db", SSL encryption'), { code: '28000' }), c);
     assert.equal(e.kind, 'no-pg-hba');
     assert.match(e.message, /target server myserver\.postgres\.database\.azure\.com:5432 does not allow connections/);

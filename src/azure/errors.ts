@@ -1,7 +1,7 @@
 /**
- * ARM failures worded for a person. The SDK pipeline already retries 408, 429 and 5xx
- * (honouring Retry-After on 429/503) before an error reaches this point, so what arrives
- * here is final.
+ * ARM failures worded for a person. The SDK pipeline (or, for discovery lists, leanGet.ts)
+ * already retries 408, 429 and 5xx (honouring Retry-After) before an error reaches this point,
+ * so what arrives here is final.
  */
 
 export type AzureErrorKind =

@@ -2,7 +2,8 @@
  * One signed-in connection to Azure Resource Manager: the credential, the endpoint, TLS trust,
  * the SDK clients (one per subscription, the package loaded on first use), the discovery pool
  * and cache. Retries: the SDK pipeline retries 408/429/5xx with exponential backoff and honours
- * Retry-After on 429/503; we only set how many times.
+ * Retry-After on 429/503; we only set how many times. Discovery GET lists take the lean path in
+ * leanGet.ts (same token, agent, retries and error wording, a fraction of the CPU per call).
  */
 import type { PostgreSQLManagementFlexibleServerClient, PostgreSQLManagementFlexibleServerClientOptionalParams } from '@azure/arm-postgresql-flexible';
 import type { HttpClient, PipelineResponse } from '@azure/core-rest-pipeline';
@@ -10,6 +11,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import type { TokenCredential } from './credential';
 import { explainArmError, type ArmContext } from './errors';
+import { LeanArmGet } from './leanGet';
 import { KeyedPool, TtlCache } from './pool';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -113,31 +115,56 @@ export class AzureSession {
    * pipeline (token, retries, TLS). Follows `nextLink`. Errors come out worded for a person.
    */
   async getAll<T>(path: string, ctx: ArmContext, subscriptionId = ''): Promise<T[]> {
-    const client = await this.client(subscriptionId);
-    // Loaded with the client; a dynamic import per call is costly when hundreds run at once.
-    const createPipelineRequest = this.createRequest as NonNullable<typeof this.createRequest>;
+    const send = await this.getter(subscriptionId);
     const out: T[] = [];
     let url: string | undefined = path.startsWith('https://') ? path : `${this.endpoint}${path}`;
     while (url) {
-      let res: PipelineResponse;
+      let res: { status: number; text: string };
       try {
-        res = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+        res = await send(url);
       } catch (e) {
         throw explainArmError(e, ctx);
       }
       let body: { value?: T[]; nextLink?: string; error?: { code?: string; message?: string } } = {};
       try {
-        body = res.bodyAsText ? JSON.parse(res.bodyAsText) : {};
+        body = res.text ? JSON.parse(res.text) : {};
       } catch {
         /* a non-JSON body is reported by status below */
       }
       if (res.status < 200 || res.status >= 300) {
-        throw explainArmError({ statusCode: res.status, code: body.error?.code, message: body.error?.message ?? res.bodyAsText ?? `HTTP ${res.status}`, details: body }, ctx);
+        throw explainArmError({ statusCode: res.status, code: body.error?.code, message: body.error?.message ?? (res.text || `HTTP ${res.status}`), details: body }, ctx);
       }
       out.push(...(body.value ?? []));
       url = body.nextLink;
     }
     return out;
+  }
+
+  private lean?: LeanArmGet;
+
+  /**
+   * How a GET is sent: the lean path (see leanGet.ts) unless a test HttpClient or a proxy is in
+   * play, where only the SDK pipeline does the right thing.
+   */
+  private async getter(subscriptionId: string): Promise<(url: string) => Promise<{ status: number; text: string }>> {
+    if (!this.options.httpClient && !proxyConfigured()) {
+      this.lean ??= new LeanArmGet({
+        credential: this.options.credential,
+        scope: `${this.endpoint}/.default`,
+        agent: this.agent(),
+        maxRetries: this.options.maxRetries ?? 4,
+        onSend: () => this.calls++,
+      });
+      const lean = this.lean;
+      return (url) => lean.get(url);
+    }
+    const client = await this.client(subscriptionId);
+    // Loaded with the client; a dynamic import per call is costly when hundreds run at once.
+    const createPipelineRequest = this.createRequest as NonNullable<typeof this.createRequest>;
+    return async (url) => {
+      const res: PipelineResponse = await client.sendRequest(createPipelineRequest({ url, method: 'GET' }));
+      return { status: res.status, text: res.bodyAsText ?? '' };
+    };
   }
 
   /** Run one discovery call through the per-subscription pool and the cache. */

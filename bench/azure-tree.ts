@@ -3,6 +3,8 @@
  * and Single Servers) for 20 subscriptions × 25 servers, every ARM call delayed 150 ms by the
  * loopback ARM server (run in a process of its own, as ARM is remote). A serial walk needs
  * 541 calls ≈ 81 s; the target is under 1.5 s. Run: npm run bench:azure-tree
+ * The GET lists go through src/azure/leanGet.ts, not the SDK, so nothing is preloaded: the time
+ * counts every call from a cold agent (TLS handshakes included) and the first token request.
  */
 import { spawn } from 'node:child_process';
 import https from 'node:https';
@@ -27,8 +29,6 @@ async function main(): Promise<number> {
   const total = Number(process.env.BENCH_TOTAL ?? 128);
   const azure = openAzure({ credential: staticTokenCredential('bench'), endpoint: url, ca, concurrencyPerSubscription: perSub, concurrencyTotal: total });
   try {
-    // Load the SDK first (a one-time cost of the first call, not of the tree).
-    await azure.session.client('');
     const serverCpu0 = await serverCpuMs(url, ca);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

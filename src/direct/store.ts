@@ -54,8 +54,21 @@ export class RecordStore {
     }
   }
 
-  /** Write through a temporary file and rename, so a reader never sees half a record. */
+  /**
+   * Write through a temporary file and rename, so a reader never sees half a record. A writer
+   * holding an older view (the engine finishing its copy, a watcher starting) must not undo an
+   * outcome another writer recorded: waiting for cutover never follows Succeeded or Canceled
+   * (a re-run passes through InProgress first), so such a write adopts the record instead.
+   */
   save(rec: MigrationRecord): void {
+    if (rec.migration.currentStatus?.state === 'WaitingForUserAction') {
+      const disk = this.load(rec.targetKey, rec.migration.name)?.migration;
+      const ended = disk?.currentStatus?.state;
+      if (disk && (ended === 'Succeeded' || ended === 'Canceled')) {
+        Object.assign(rec.migration, disk);
+        return;
+      }
+    }
     const f = this.file(rec.targetKey, rec.migration.name);
     mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
     const tmp = `${f}.${process.pid}.tmp`;

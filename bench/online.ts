@@ -143,6 +143,8 @@ async function main(): Promise<void> {
     let t = Date.now();
     await runToEnd(pgbench(source, ['-i', '-q', '-s', String(SCALE)]));
     await source.psql(DB, 'CREATE TABLE bench_hb (id int PRIMARY KEY, seq bigint, at timestamptz); INSERT INTO bench_hb VALUES (1, 0, now());');
+    // pgbench_history has no key: online mode refuses it until it has a replica identity, as a user would be told.
+    await source.psql(DB, 'ALTER TABLE pgbench_history REPLICA IDENTITY FULL');
     log(`source loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
     const store = new RecordStore(mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-online-')));

@@ -215,6 +215,10 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
   if (code === '57014') {
     return mk('canceled', `A statement on the ${where} was canceled (statement timeout or cancel request).`);
   }
+  if (code === '57P03' || /the database system is (shutting down|starting up|in recovery mode)/i.test(raw)) {
+    const what = /starting up|recovery/i.test(raw) ? 'starting up' : 'shutting down';
+    return mk('unreachable', `The ${where} is ${what} and refuses connections. Wait until it is running again, then retry.`);
+  }
   if (code === '57P01' || /terminating connection/i.test(raw)) {
     return mk('other', `The ${where} closed the connection (${raw}). Check that the server is running, then retry.`);
   }

@@ -74,7 +74,7 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
       await target.stop('immediate');
       const m = await run.done;
       assert.equal(m.currentStatus?.state, 'Failed');
-      assert.match(m.currentStatus?.error ?? '', new RegExp(`Copying table public\\.\\w+ of database "${db}" failed: (The target server 127\\.0\\.0\\.1:${target.port} closed the connection|Nothing is listening on the target server 127\\.0\\.0\\.1:${target.port})`));
+      assert.match(m.currentStatus?.error ?? '', new RegExp(`Copying table public\\.\\w+ of database "${db}" failed: (The target server 127\\.0\\.0\\.1:${target.port} closed the connection|Nothing is listening on the target server 127\\.0\\.0\\.1:${target.port}|The target server 127\\.0\\.0\\.1:${target.port} is shutting down)`));
       assert.notEqual(m.currentStatus!.currentSubStateDetails!.dbDetails![db].migrationState, 'Succeeded');
       await assertNothingOpen(source);
     } finally {

@@ -41,11 +41,13 @@ describe('online replication primitives (slot with snapshot, subscription, laten
       monitor.start();
       try {
         await writer.waitOps(30);
-        await until('the stream to catch up with a beat', async () => {
-          const s = await monitor.sample();
-          return s.workerRunning && s.appliedChanges > 0 && s.latency < 5;
+        // The source's statistics (incoming changes) are flushed up to a second after the
+        // target's: wait for a sample where both sides have reported.
+        let s = await monitor.sample();
+        await until('the stream to catch up with a beat, both sides counting changes', async () => {
+          s = await monitor.sample();
+          return s.workerRunning && s.appliedChanges > 0 && s.latency < 5 && s.cdcDeleteCounter > 0 && (s.incomingChanges ?? 0) >= s.appliedChanges * 0.5;
         });
-        const s = await monitor.sample();
         assert.ok(s.cdcInsertCounter > 0 && s.cdcUpdateCounter > 0 && s.cdcDeleteCounter > 0, JSON.stringify(s));
         assert.ok((s.incomingChanges ?? 0) >= s.appliedChanges * 0.5, JSON.stringify(s));
       } finally {

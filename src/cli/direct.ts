@@ -144,30 +144,22 @@ async function status(a: ParsedArgs): Promise<number> {
   return isTerminal(m) ? exitCodeForState(m.currentStatus?.state) : m.currentStatus?.state === 'WaitingForUserAction' ? EXIT.waitingForCutover : EXIT.succeeded;
 }
 
-async function cancel(a: ParsedArgs): Promise<number> {
+/** `cancel` and `cutover` act on one migration the same way; cancel also says what it left. */
+async function act(a: ParsedArgs, action: 'cancel' | 'cutover'): Promise<number> {
   const target = targetOf(a);
   const name = required(a, 'name');
   const p = provider(target);
   const ref = refFromConn(target);
-  const ok = await found(() => p.cancel(ref, name, a.options.get('database')));
+  const ok = await found(() => p[action](ref, name, a.options.get('database')));
   if (ok === undefined) return EXIT.failed;
   const m = await p.get(ref, name);
-  process.stderr.write(`${m.currentStatus?.error ?? `Migration "${name}" is ${m.currentStatus?.state}.`}\n`);
+  if (action === 'cancel') process.stderr.write(`${m.currentStatus?.error ?? `Migration "${name}" is ${m.currentStatus?.state}.`}\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return exitCodeForState(m.currentStatus?.state);
 }
 
-async function cutover(a: ParsedArgs): Promise<number> {
-  const target = targetOf(a);
-  const name = required(a, 'name');
-  const p = provider(target);
-  const ref = refFromConn(target);
-  const ok = await found(() => p.cutover(ref, name, a.options.get('database')));
-  if (ok === undefined) return EXIT.failed;
-  const m = await p.get(ref, name);
-  if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
-  return exitCodeForState(m.currentStatus?.state);
-}
+const cancel = (a: ParsedArgs) => act(a, 'cancel');
+const cutover = (a: ParsedArgs) => act(a, 'cutover');
 
 async function list(a: ParsedArgs): Promise<number> {
   const target = targetOf(a);

@@ -219,7 +219,7 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
     const what = /starting up|recovery/i.test(raw) ? 'starting up' : 'shutting down';
     return mk('unreachable', `The ${where} is ${what} and refuses connections. Wait until it is running again, then retry.`);
   }
-  if (code === '57P01' || /terminating connection/i.test(raw)) {
+  if (code === '57P01' || code === 'ECONNRESET' || code === 'EPIPE' || /terminating connection|Connection terminated unexpectedly/i.test(raw)) {
     return mk('other', `The ${where} closed the connection (${raw}). Check that the server is running, then retry.`);
   }
   return mk('other', `The ${where} reported: ${raw}`);

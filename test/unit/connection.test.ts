@@ -49,3 +49,17 @@ describe('refused client address', () => {
     assert.equal(refusedClientAddress(e.message), '203.0.113.9');
   });
 });
+
+describe('a server that goes away', () => {
+  it('words a reset, a broken pipe and an unexpected end as a closed connection naming the server', () => {
+    const c = parseConnUrl('postgres://u:pw-long@127.0.0.1:6543/db', undefined, 'target');
+    for (const err of [
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+      new Error('Connection terminated unexpectedly'),
+    ]) {
+      const e = explainPgError(err, c);
+      assert.match(e.message, /^The target server 127\.0\.0\.1:6543 closed the connection \(.+\)\. Check that the server is running, then retry\.$/);
+    }
+  });
+});

@@ -55,10 +55,10 @@ function conn(url: string, role: 'source' | 'target'): ConnInfo {
   }
 }
 
-function provider(target?: ConnInfo, source?: ConnInfo): DirectProvider {
+function provider(target?: ConnInfo, source?: ConnInfo, keepWatching = false): DirectProvider {
   // PGFLEX_COPY_RATE_LIMIT (bytes/s per COPY pipe) slows copies on purpose: tests and demos only.
   const rate = Number(process.env.PGFLEX_COPY_RATE_LIMIT) || undefined;
-  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate } });
+  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate, keepWatching } });
 }
 
 const MODES: Record<string, MigrationMode> = { offline: 'Offline', online: 'Online' };
@@ -96,7 +96,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
     jobs,
     verify,
   };
-  const p = provider(target);
+  const p = provider(target, undefined, mode === 'Online' && cutoverMode !== 'none');
   let run;
   try {
     run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });

@@ -55,16 +55,19 @@ export class PipePool {
   async use<T>(fn: (p: PipeEnds) => Promise<T>): Promise<T> {
     let p = this.idle.pop();
     if (!p) {
-      const src = await openInSnapshot(this.sessions, this.source, this.snapshotId);
-      let tgt: pg.Client;
+      const src = await onSide('source', () => openInSnapshot(this.sessions, this.source, this.snapshotId));
+      let tgt: pg.Client | undefined;
       try {
-        tgt = await this.sessions.open(this.target);
+        tgt = await onSide('target', () => this.sessions.open(this.target));
+        await onSide('source', () => src.query(TEXT_SETTINGS));
+        await onSide('target', () => tgt!.query(TEXT_SETTINGS));
       } catch (e) {
-        destroyClient(src);
+        for (const c of tgt ? [src, tgt] : [src]) {
+          destroyClient(c);
+          await this.sessions.close(c);
+        }
         throw e;
       }
-      await src.query(TEXT_SETTINGS);
-      await tgt.query(TEXT_SETTINGS);
       p = { src, tgt };
     }
     try {
@@ -84,6 +87,16 @@ export class PipePool {
   async closeAll(): Promise<void> {
     const all = this.idle.splice(0);
     await Promise.all(all.flatMap((p) => [this.sessions.close(p.src), this.sessions.close(p.tgt)]));
+  }
+}
+
+/** Run a step on one server; a failure is tagged with that side, so its message names it. */
+async function onSide<T>(side: 'source' | 'target', step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e && typeof e === 'object') (e as { pgflexSide?: string }).pgflexSide ??= side;
+    throw e;
   }
 }
 

@@ -40,6 +40,12 @@ export interface EngineOptions {
   throttleMs?: number;
   /** Bytes per second per COPY pipe: only to make a copy slow on purpose (tests, demos). */
   copyRateLimit?: number;
+  /**
+   * This process goes on watching an online migration once it waits for cutover (the CLI
+   * without `--cutover none`, the extension): the record keeps its pid, so a cutover or
+   * cancel asked from another process in between is handed to the watcher, not raced.
+   */
+  keepWatching?: boolean;
 }
 
 export function defaultJobs(): number {
@@ -441,7 +447,7 @@ export class DirectMigrationRun {
     this.opts.store?.clearCancel(this.record.targetKey, this.spec.name);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.record.pid = undefined;
+    this.record.pid = state === 'WaitingForUserAction' && this.opts.keepWatching ? process.pid : undefined;
     this.save();
     t.flush();
     return t.snapshot();

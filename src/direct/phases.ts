@@ -163,14 +163,15 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
   const one = async (e: PostDataEntry) => {
-    await pool.use(async (c) => {
-      try {
+    try {
+      await pool.use(async (c) => {
         await c.query(e.sql);
         if (e.then) await c.query(e.then);
-      } catch (err) {
-        throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${(err as Error).message}`);
-      }
-    });
+      });
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${explainPgError(err, ctx.target).message}`);
+    }
     onDone(e);
   };
   const budget = ctx.indexBudget ?? ctx.budget;

@@ -100,7 +100,7 @@ export class DirectProvider implements MigrationProvider {
     if (spec.mode === 'Online' && this.opts.online?.start) {
       run = this.opts.online.start(spec, secrets, prev);
     } else {
-      run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, store: this.store }, prev);
+      run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, keepWatching: this.opts.engine?.keepWatching ?? this.opts.watchOnline, store: this.store }, prev);
     }
     this.runs.set(key, run);
     if (spec.mode === 'Online' && this.opts.watchOnline) {

@@ -52,11 +52,18 @@ describe('pgflex CLI, direct online (spawns node dist/cli.js)', function () {
     assert.doesNotMatch(started.stdout + started.stderr, new RegExp(source.password));
     await writer.waitOps(20);
 
-    const status = await cli(['status', '--target', targetUrl, '--name', name, '--json'], env);
-    assert.equal(status.code, 4, status.stderr);
-    const d = lastJson(status.stdout).currentStatus?.currentSubStateDetails?.dbDetails?.[db];
-    assert.equal(typeof d?.latency, 'number', JSON.stringify(d));
-    assert.ok((d?.appliedChanges ?? 0) > 0, JSON.stringify(d));
+    // The target's statistics reach a fresh process up to a second or so after the apply
+    // worker applied the writes: ask again until they show.
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const status = await cli(['status', '--target', targetUrl, '--name', name, '--json'], env);
+      assert.equal(status.code, 4, status.stderr);
+      const d = lastJson(status.stdout).currentStatus?.currentSubStateDetails?.dbDetails?.[db];
+      assert.equal(typeof d?.latency, 'number', JSON.stringify(d));
+      if ((d?.appliedChanges ?? 0) > 0) break;
+      assert.ok(Date.now() < until, `no applied change ever counted: ${JSON.stringify(d)}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
 
     await writer.stop();
     const cut = await cli(['cutover', '--target', targetUrl, '--name', name, '--json'], env);

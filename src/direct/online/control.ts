@@ -5,7 +5,7 @@
  * so a fresh process given the passwords can pick it up. The running watcher takes requests
  * from other processes through files beside the record (`<name>.cutover`, `<name>.cancel`).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
@@ -58,16 +58,25 @@ export function requestCutover(ref: OnlineRef, dbs: string[] = []): void {
   writeFileSync(requestFile(ref), JSON.stringify(dbs));
 }
 
-function takeCutoverRequest(ref: OnlineRef): string[] | undefined {
+/**
+ * Claim the pending request, if any. The file is renamed first, so the watcher and a
+ * requester taking its request back can never both get it.
+ */
+function claimCutoverRequest(ref: OnlineRef): string[] | undefined {
   const f = requestFile(ref);
-  if (!existsSync(f)) return undefined;
+  const mine = `${f}.${process.pid}`;
+  try {
+    renameSync(f, mine);
+  } catch {
+    return undefined;
+  }
   let dbs: string[] = [];
   try {
-    dbs = JSON.parse(readFileSync(f, 'utf8')) as string[];
+    dbs = JSON.parse(readFileSync(mine, 'utf8')) as string[];
   } catch {
     /* an empty or partial file means all databases */
   }
-  rmSync(f, { force: true });
+  rmSync(mine, { force: true });
   return dbs;
 }
 
@@ -227,7 +236,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
         ref.store.clearCancel(ref.targetKey, ref.name);
         return 'Canceled';
       }
-      const request = takeCutoverRequest(ref);
+      const request = claimCutoverRequest(ref);
       if (request) await performCutover(rec, ref.secrets, saved, request.length ? request : undefined).catch((e) => {
         sink.migration.currentStatus!.error = e instanceof Error ? e.message : String(e);
       });
@@ -294,15 +303,20 @@ async function waitForRecord(ref: OnlineRef, done: (m: Migration) => boolean, ti
  */
 export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 15 * 60_000): Promise<Migration> {
   const rec = load(ref);
+  const finished = (m: Migration) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !existsSync(requestFile(ref)));
   if (watchedElsewhere(rec, ref)) {
     requestCutover(ref, dbs ?? []);
-    return waitForRecord(ref, (m) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !existsSync(requestFile(ref))), timeoutMs);
+    const m = await waitForRecord(ref, finished, timeoutMs);
+    // The watcher went away before it took the request: take it back and cut over here.
+    // If it did take it, it is cutting over (or ended): its record tells.
+    if (finished(m) || claimCutoverRequest(ref) === undefined) return m;
   }
-  const state = rec.migration.currentStatus?.state;
+  const fresh = load(ref);
+  const state = fresh.migration.currentStatus?.state;
   if (state !== 'WaitingForUserAction') throw new Error(`The migration "${ref.name}" is ${state ?? 'in an unknown state'}; only a migration waiting for cutover can be cut over.`);
-  await performCutover(rec, ref.secrets, { migration: rec.migration, changed: () => ref.store.save(rec) }, dbs);
-  ref.store.save(rec);
-  return rec.migration;
+  await performCutover(fresh, ref.secrets, { migration: fresh.migration, changed: () => ref.store.save(fresh) }, dbs);
+  ref.store.save(fresh);
+  return fresh.migration;
 }
 
 /**

@@ -100,7 +100,7 @@ describe('webview: details', () => {
     await w.page.locator('#cutover-confirm').click();
     await until(() => w.requests('cutover').length === 1, 'cutover posted');
     assert.deepEqual(w.requests('cutover')[0], { databases: ['orders', 'billing'], confirmed: true });
-    assert.equal(await w.page.locator('#cutover-dialog').count(), 0, 'dialog closed');
+    await until(async () => (await w.page.locator('#cutover-dialog').count()) === 0, 'dialog closed after the cutover is posted');
     // A pushed snapshot (auto-refresh) updates the page.
     const done = JSON.parse(JSON.stringify(ONLINE_WAITING));
     done.currentStatus.state = 'Succeeded';

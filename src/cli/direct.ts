@@ -58,7 +58,10 @@ function conn(url: string, role: 'source' | 'target'): ConnInfo {
 function provider(target?: ConnInfo, source?: ConnInfo, keepWatching = false): DirectProvider {
   // PGFLEX_COPY_RATE_LIMIT (bytes/s per COPY pipe) slows copies on purpose: tests and demos only.
   const rate = Number(process.env.PGFLEX_COPY_RATE_LIMIT) || undefined;
-  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate, keepWatching } });
+  // PGFLEX_TRACE=1 prints the timeline of the work (copies, index builds) on stderr.
+  const t0 = Date.now();
+  const trace = process.env.PGFLEX_TRACE ? (e: string) => process.stderr.write(`[+${((Date.now() - t0) / 1000).toFixed(2)}s] ${e}\n`) : undefined;
+  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate, keepWatching, trace } });
 }
 
 const MODES: Record<string, MigrationMode> = { offline: 'Offline', online: 'Online' };

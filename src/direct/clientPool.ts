@@ -1,7 +1,8 @@
-/** A few target sessions reused by post-data jobs, each prepared with pg_dump's SET prelude. */
+/** A few target sessions reused by post-data jobs, each set for index builds and prepared with pg_dump's SET prelude. */
 import type pg from 'pg';
 import type { ConnInfo } from '../pg/connection';
 import type { Sessions } from './sessions';
+import { INDEX_SETTINGS } from './targetSettings';
 
 export class ClientPool {
   private readonly idle: pg.Client[] = [];
@@ -16,7 +17,7 @@ export class ClientPool {
     let c = this.idle.pop();
     if (!c) {
       c = await this.sessions.open(this.conn);
-      if (this.prelude) await c.query(this.prelude);
+      await c.query(`${INDEX_SETTINGS}; ${this.prelude}`);
     }
     try {
       const r = await fn(c);

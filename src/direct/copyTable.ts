@@ -13,6 +13,7 @@ import type { ConnInfo } from '../pg/connection';
 import { destroyClient, type Sessions } from './sessions';
 import { openInSnapshot } from './snapshot';
 import type { Chunk, TablePlan } from './tables';
+import { LOAD_SETTINGS } from './targetSettings';
 
 /** Session settings that make text COPY output identical whatever the servers' defaults. */
 const TEXT_SETTINGS = "SET datestyle = 'ISO, MDY'; SET intervalstyle = 'postgres'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'";
@@ -60,7 +61,7 @@ export class PipePool {
       try {
         tgt = await onSide('target', () => this.sessions.open(this.target));
         await onSide('source', () => src.query(TEXT_SETTINGS));
-        await onSide('target', () => tgt!.query(TEXT_SETTINGS));
+        await onSide('target', () => tgt!.query(`${TEXT_SETTINGS}; ${LOAD_SETTINGS}`));
       } catch (e) {
         for (const c of tgt ? [src, tgt] : [src]) {
           destroyClient(c);

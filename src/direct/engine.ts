@@ -46,6 +46,8 @@ export interface EngineOptions {
    * cancel asked from another process in between is handed to the watcher, not raced.
    */
   keepWatching?: boolean;
+  /** Hears the timeline of the work: copies and post-data steps as they start and end. */
+  trace?(event: string): void;
 }
 
 export function defaultJobs(): number {
@@ -249,11 +251,12 @@ export class DirectMigrationRun {
     const resume = this.resumeOf(db);
     if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
       this.source,
       this.target,
     );
     const step = (m: string) => {
+      ctx.trace?.(m);
       d.migrationOperation = m;
       t.changed();
     };
@@ -336,7 +339,11 @@ export class DirectMigrationRun {
           const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
           const p2 = (async () => {
             if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
-            await this.indexBudget.run(() => pool.use((c) => c.query(`ANALYZE ${x.name}`)));
+            await this.indexBudget.run(async () => {
+              ctx.trace?.(`analyze ${x.name} start`);
+              await pool.use((c) => c.query(`ANALYZE ${x.name}`));
+              ctx.trace?.(`analyze ${x.name} end`);
+            });
             analyzed.add(`${x.schema}\0${x.table}`);
             // Foreign keys whose two tables are in and indexed are validated now, not at the end:
             // the scan then uses a worker the last big copy leaves free.

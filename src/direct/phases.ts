@@ -34,6 +34,8 @@ export interface DbContext {
   indexBudget?: WorkerBudget;
   signal: AbortSignal;
   excludeSchemas?: string[];
+  /** Timeline of the work (PGFLEX_TRACE): each COPY and post-data step as it starts and ends. */
+  trace?(event: string): void;
 }
 
 export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
@@ -108,7 +110,10 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
         if (chunk.index === 0) o.onTableStart?.(t, chunk.of);
         try {
           const throttle = o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined;
+          const part = chunk.of > 1 ? ` part ${chunk.index + 1}/${chunk.of}` : '';
+          ctx.trace?.(`copy ${t.name}${part} start`);
           const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle }));
+          ctx.trace?.(`copy ${t.name}${part} end (${r.rows} rows)`);
           state.rows += r.rows;
           state.sourceRows += r.sourceRows;
         } catch (e) {
@@ -163,6 +168,7 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
   const one = async (e: PostDataEntry) => {
+    ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
     try {
       await pool.use(async (c) => {
         await c.query(e.sql);
@@ -172,6 +178,7 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
       if (ctx.signal.aborted) throw err;
       throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${explainPgError(err, ctx.target).message}`);
     }
+    ctx.trace?.(`${e.type.toLowerCase()} ${e.name} end`);
     onDone(e);
   };
   const budget = ctx.indexBudget ?? ctx.budget;

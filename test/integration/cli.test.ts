@@ -51,8 +51,12 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const db = uniqueDb('cli');
     await loadSlowFixture(source, db);
     const name = `cli-ok-${process.pid}`;
-    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--json', '--verify', 'checksums'], env).done;
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--json', '--verify', 'checksums'], { ...env, PGFLEX_TRACE: '1' }).done;
     assert.equal(r.code, 0, r.stderr);
+    // PGFLEX_TRACE: the timeline names each copy with its rows, and each index built after it.
+    assert.match(r.stderr, new RegExp(`\\[\\+\\d+\\.\\d\\ds\\] ${db}: copy public\\.big start\\n`));
+    assert.match(r.stderr, new RegExp(`${db}: copy public\\.big end \\(40000 rows\\)`));
+    assert.match(r.stderr, new RegExp(`${db}: (index|constraint) .* end\\n`));
     const m = lastJson(r.stdout);
     assert.equal(m.name, name);
     assert.equal(m.currentStatus?.state, 'Succeeded');

@@ -100,6 +100,15 @@ async function main(): Promise<void> {
       await target.psql('postgres', `DROP DATABASE ${db}`);
     };
 
+    // 0. Warm-up, untimed: whoever ran first would otherwise pay for the target allocating its
+    //    WAL segments (later runs recycle them) and for a source not yet in the page cache.
+    await fresh(DB);
+    await target.psql('postgres', `CREATE DATABASE ${DB}`);
+    await timed('warm-up (pg_dump | psql, untimed)', () =>
+      sh(`pg_dump --no-owner --no-privileges -h 127.0.0.1 -p ${source.port} ${DB} | psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ${target.port} -d ${DB} >/dev/null`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
+    );
+    await check('warm-up', DB);
+
     // 1. This engine (the CLI, as a user runs it).
     await fresh(DB);
     process.stderr.write('pgflex direct engine...\n');

@@ -44,5 +44,6 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    if (process.env.PGFLEX_TRACE) process.stderr.write(`[exit at ${(performance.now() / 1000).toFixed(2)}s of the process; still open: ${process.getActiveResourcesInfo().join(", ")}]\n`);
   });
 }

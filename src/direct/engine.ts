@@ -66,6 +66,7 @@ export class DirectMigrationRun {
   private canceled = false;
   private readonly record: MigrationRecord;
   private pollTimer: NodeJS.Timeout | undefined;
+  private ended = false;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly source: ConnInfo;
   private readonly target: ConnInfo;
@@ -153,6 +154,8 @@ export class DirectMigrationRun {
   }
 
   private scheduleSave(): void {
+    // Once ended, finish() has saved the final state: a timer now would only hold the process open.
+    if (this.ended) return;
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
       this.save();
@@ -423,6 +426,7 @@ export class DirectMigrationRun {
   private async finish(state: 'Succeeded' | 'Failed' | 'Canceled' | 'ValidationFailed' | 'WaitingForUserAction', error?: string): Promise<Migration> {
     if (this.pollTimer) clearInterval(this.pollTimer);
     const t = this.tracker;
+    this.opts.trace?.(`ending: ${state}`);
     this.sessions.destroyAll();
     // Whatever a destroyed socket left behind on a server is ended by name.
     const app = this.sessions.appName;
@@ -454,9 +458,11 @@ export class DirectMigrationRun {
     this.opts.store?.clearCancel(this.record.targetKey, this.spec.name);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+    this.ended = true;
     this.record.pid = state === 'WaitingForUserAction' && this.opts.keepWatching ? process.pid : undefined;
     this.save();
     t.flush();
+    this.opts.trace?.(`ended: ${state}`);
     return t.snapshot();
   }
 }

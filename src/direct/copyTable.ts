@@ -7,10 +7,10 @@
 import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { qualified, quoteIdent } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
 import { destroyClient, type Sessions } from './sessions';
+import { CopyIn, CopyOut } from './rawCopy';
 import { openInSnapshot } from './snapshot';
 import type { Chunk, TablePlan } from './tables';
 import { LOAD_SETTINGS } from './targetSettings';
@@ -123,13 +123,15 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     await tgt.query('BEGIN');
     if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
     side = undefined;
-    const out = src.query(copyTo(`COPY ${select} TO STDOUT (${fmt})`));
-    const inp = tgt.query(copyFrom(`COPY ${rel} (${cols}) FROM STDIN (${fmt}${o.truncateAndFreeze ? ', FREEZE' : ''})`));
+    const out = src.query(new CopyOut(`COPY ${select} TO STDOUT (${fmt})`));
+    const inp = tgt.query(new CopyIn(`COPY ${rel} (${cols}) FROM STDIN (${fmt}${o.truncateAndFreeze ? ', FREEZE' : ''})`));
     // Remember which side failed first: the message then names that server.
     out.once('error', () => (side ??= 'source'));
     inp.once('error', () => (side ??= 'target'));
     if (o.throttle) await pipeline(out, o.throttle, inp);
     else await pipeline(out, inp);
+    side = 'source';
+    await out.done; // the source's row count arrives after its last row
     side = 'target';
     await tgt.query('COMMIT');
     return { rows: inp.rowCount, sourceRows: out.rowCount };

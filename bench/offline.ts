@@ -117,11 +117,14 @@ async function main(): Promise<void> {
     process.stderr.write(`pgflex direct engine: ${engine.seconds.toFixed(1)} s\n`);
     await check('pgflex engine', DB);
 
+    // The others need the target database to exist: creating it is part of their run, as it is
+    // of the engine's (which creates it itself).
+    const createdb = `createdb -h 127.0.0.1 -p ${target.port} -U postgres ${DB}`;
+
     // 2. pgcopydb clone.
     await fresh(DB);
-    await target.psql('postgres', `CREATE DATABASE ${DB}`);
     results['pgcopydb clone --table-jobs 2 --index-jobs 2'] = await timed('pgcopydb', () =>
-      sh(`pgcopydb clone --source "$SRC" --target "$TGT" --table-jobs 2 --index-jobs 2 --dir "${tmp}/pgcopydb" --no-owner --no-acl`, {
+      sh(`${createdb} && pgcopydb clone --source "$SRC" --target "$TGT" --table-jobs 2 --index-jobs 2 --dir "${tmp}/pgcopydb" --no-owner --no-acl`, {
         ...process.env,
         PGPASSWORD: password,
         SRC: `postgres://postgres@127.0.0.1:${source.port}/${DB}?sslmode=disable`,
@@ -132,17 +135,15 @@ async function main(): Promise<void> {
 
     // 3. pg_dump | psql.
     await fresh(DB);
-    await target.psql('postgres', `CREATE DATABASE ${DB}`);
     results['pg_dump | psql'] = await timed('pg_dump | psql', () =>
-      sh(`pg_dump --no-owner --no-privileges -h 127.0.0.1 -p ${source.port} ${DB} | psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ${target.port} -d ${DB} >/dev/null`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
+      sh(`${createdb} && pg_dump --no-owner --no-privileges -h 127.0.0.1 -p ${source.port} ${DB} | psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p ${target.port} -d ${DB} >/dev/null`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
     );
     await check('pg_dump | psql', DB);
 
     // 4. pg_dump -Fd -j2 + pg_restore -j2.
     await fresh(DB);
-    await target.psql('postgres', `CREATE DATABASE ${DB}`);
     results['pg_dump -Fd -j2 + pg_restore -j2'] = await timed('pg_dump -Fd -j2 + pg_restore -j2', () =>
-      sh(`pg_dump -Fd -j2 --no-owner --no-privileges -f "${tmp}/dumpdir" -h 127.0.0.1 -p ${source.port} ${DB} && pg_restore -j2 --no-owner --no-privileges -h 127.0.0.1 -p ${target.port} -d ${DB} "${tmp}/dumpdir"`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
+      sh(`${createdb} && pg_dump -Fd -j2 --no-owner --no-privileges -f "${tmp}/dumpdir" -h 127.0.0.1 -p ${source.port} ${DB} && pg_restore -j2 --no-owner --no-privileges -h 127.0.0.1 -p ${target.port} -d ${DB} "${tmp}/dumpdir"`, { ...process.env, PGUSER: 'postgres', PGPASSWORD: password }),
     );
     await check('pg_dump -Fd -j2 + pg_restore -j2', DB);
 

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import type { Migration, TableProgress } from '../core/model';
 import type { MigrationSpec, Secrets } from '../core/provider';
-import { describeServer, type ConnInfo } from '../pg/connection';
+import { describeServer, explainPgError, type ConnInfo } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
@@ -67,6 +67,8 @@ export class DirectMigrationRun {
   private readonly record: MigrationRecord;
   private pollTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  /** Databases not yet through their copy phase. */
+  private copying: number;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly source: ConnInfo;
   private readonly target: ConnInfo;
@@ -86,6 +88,7 @@ export class DirectMigrationRun {
     this.tools = opts.tools ?? defaultTools();
     this.budget = new WorkerBudget(spec.jobs ?? opts.jobs ?? defaultJobs());
     this.indexBudget = new WorkerBudget(this.budget.size);
+    this.copying = spec.databases.length;
     this.sessions = new Sessions(appNameFor(spec.name));
     const prior = previous?.migration;
     const migration: Migration = {
@@ -309,8 +312,30 @@ export class DirectMigrationRun {
     const early: Promise<void>[] = [];
     const copied = new Map<string, { source: number; target: number }>();
     const analyzed = new Set<string>();
-    const ready = new Set<string>();
+    // Foreign keys are validated as soon as they can be, each once: the referenced table has its
+    // keys, and the referencing table's data is in with nothing else running on it (it is
+    // between its ANALYZE and its index builds, or done) — so the ALTER TABLE never waits on a lock.
+    const keyed = new Set<string>();
+    const settled = new Set<string>();
+    const inFkStep = new Set<string>();
     const launched = new Set<string>();
+    /** Foreign key validations running on each referencing table. */
+    const fkRuns = new Map<string, Promise<unknown>[]>();
+    const validateReadyForeignKeys = async () => {
+      const fks = pd.entries.filter((e) => {
+        const pair = foreignKeyTables(e);
+        return pair && (settled.has(pair[0]) || inFkStep.has(pair[0])) && keyed.has(pair[1]) && !launched.has(postDataKey(e)) && !done.has(postDataKey(e));
+      });
+      for (const e of fks) launched.add(postDataKey(e));
+      if (!fks.length) return;
+      const run = runPostDataEntries(ctx, pool, fks, true, markDone);
+      for (const e of fks) {
+        const on = foreignKeyTables(e)![0];
+        fkRuns.set(on, [...(fkRuns.get(on) ?? []), run.catch(() => undefined)]);
+      }
+      await run;
+    };
+
     const byName = new Map(d.tables.map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
     step('Copying data');
@@ -337,26 +362,34 @@ export class DirectMigrationRun {
           copied.set(x.name, { source: sent, target: rows });
           t.recount(db);
           this.save();
-          // Build this table's indexes and keys now, as pgcopydb does, while others still copy.
-          // Then its statistics: on a small machine this fills the core a lone last copy leaves idle.
+          // This table's post-data starts now, as pgcopydb's does, while other tables still copy.
+          // Its single-threaded steps (ANALYZE, validating its foreign keys) go first and its
+          // index builds last: those can use parallel workers when the machine runs idle at the
+          // end. ANALYZE waits for the indexes only where an expression index needs statistics.
+          const key = quotedAll(x.schema, x.table);
           const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
-          const p2 = (async () => {
-            if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
-            await this.indexBudget.run(async () => {
-              ctx.trace?.(`analyze ${x.name} start`);
+          const analyze = () => this.indexBudget.run(async () => {
+            ctx.trace?.(`analyze ${x.name} start`);
+            try {
               await pool.use((c) => c.query(`ANALYZE ${x.name}`));
-              ctx.trace?.(`analyze ${x.name} end`);
-            });
+            } catch (e) {
+              if (ctx.signal.aborted) throw e;
+              throw new Error(`Analyzing table ${x.name} of database "${db}" on the target failed: ${explainPgError(e, ctx.target).message}`);
+            }
+            ctx.trace?.(`analyze ${x.name} end`);
             analyzed.add(`${x.schema}\0${x.table}`);
-            // Foreign keys whose two tables are in and indexed are validated now, not at the end:
-            // the scan then uses a worker the last big copy leaves free.
-            ready.add(quotedAll(x.schema, x.table));
-            const fks = pd.entries.filter((e) => {
-              const pair = foreignKeyTables(e);
-              return pair && ready.has(pair[0]) && ready.has(pair[1]) && !launched.has(postDataKey(e)) && !done.has(postDataKey(e));
-            });
-            for (const e of fks) launched.add(postDataKey(e));
-            if (fks.length) await runPostDataEntries(ctx, pool, fks, true, markDone);
+          });
+          const p2 = (async () => {
+            if (!x.expressionIndex) await analyze();
+            inFkStep.add(key);
+            await validateReadyForeignKeys();
+            inFkStep.delete(key);
+            await Promise.all(fkRuns.get(key) ?? []); // those another table's chain started on this one
+            if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
+            keyed.add(key);
+            if (x.expressionIndex) await analyze();
+            settled.add(key);
+            await validateReadyForeignKeys();
           })();
           p2.catch((e) => this.fail(e));
           early.push(p2);
@@ -372,6 +405,9 @@ export class DirectMigrationRun {
       await this.sessions.close(planner);
     }
     phases.copy = (Date.now() - copyStart) / 1000;
+    // The last database out of its copy hands the COPY workers to the index builds still queued.
+    this.copying -= 1;
+    if (this.copying === 0) this.indexBudget.grow(this.budget.size);
     step('Building indexes, constraints and triggers (post-data)');
     const idxStart = Date.now();
     await Promise.all(early);

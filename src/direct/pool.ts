@@ -14,6 +14,15 @@ export class WorkerBudget {
     return this.free;
   }
 
+  /** Add `n` workers (e.g. the COPY workers once every copy is done), starting queued jobs. */
+  grow(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
+
   async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.free > 0) this.free -= 1;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));

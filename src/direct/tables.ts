@@ -20,6 +20,8 @@ export interface TablePlan {
   textReason?: string;
   /** A single integer primary key column: how tables split before PostgreSQL 14. */
   intKey?: string;
+  /** It has an index on an expression, whose statistics ANALYZE gathers only once it exists. */
+  expressionIndex?: boolean;
 }
 
 export interface Chunk {
@@ -67,6 +69,8 @@ export async function listTables(client: pg.Client, sourceMajor: number, exclude
       WHERE i.indisprimary AND i.indnatts = 1 AND i.indrelid = ANY($1::oid[]) AND a.atttypid IN (20, 21, 23)`,
     [oids],
   );
+  const withExpressions = await client.query('SELECT DISTINCT indrelid::int AS rel FROM pg_index WHERE indexprs IS NOT NULL AND indrelid = ANY($1::oid[])', [oids]);
+  const expressionIndexed = new Set(withExpressions.rows.map((r) => r.rel as number));
   const types = await typeClosure(client, [...new Set(cols.rows.map((c) => c.type as number))]);
   const keyOf = new Map(keys.rows.map((k) => [k.rel as number, k.name as string]));
   const plans: TablePlan[] = rels.rows.map((r) => {
@@ -89,6 +93,7 @@ export async function listTables(client: pg.Client, sourceMajor: number, exclude
       format: textReason ? 'text' : 'binary',
       textReason,
       intKey: keyOf.get(r.oid as number),
+      expressionIndex: expressionIndexed.has(r.oid as number),
     };
   });
   return plans.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));

@@ -44,6 +44,10 @@ describe('direct offline migration of the feature-rich database (real servers)',
       assert.deepEqual(td, sd);
       assert.ok(Object.keys(sd).length >= 15);
       if (to === '15') assert.equal(await normalisedDump(target.conn(db)), await normalisedDump(source.conn(db)));
+      // Statistics: every copied table analyzed, and the expression index's own (ANALYZE ran after it).
+      const unanalyzed = await target.psql(db, "SELECT string_agg(relname, ',') FROM pg_stat_user_tables WHERE last_analyze IS NULL AND relname NOT IN ('orders', 'orders_2024')");
+      assert.equal(unanalyzed.trim(), '', 'tables never analyzed');
+      assert.ok(Number(await target.psql(db, "SELECT count(*) FROM pg_stats WHERE tablename = 'customers_lower_name'")) > 0, 'statistics of the expression index');
       assert.deepEqual(await pgflexSessions(source.conn()), []);
       assert.deepEqual(await pgflexSessions(target.conn()), []);
     });

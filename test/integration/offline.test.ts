@@ -5,6 +5,7 @@ import { dataOf, normalisedDump, pgflexSessions, schemaOf } from '../harness/com
 import { loadFixture, loadSlowFixture, richFixtures, specFor, tempStore } from '../harness/migrationSpec';
 import { connect } from '../../src/pg/connection';
 import { verifyTables } from '../../src/direct/verify';
+import { startServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 
 describe('direct offline migration of the feature-rich database (real servers)', function () {
@@ -72,6 +73,27 @@ describe('direct offline migration of the feature-rich database (real servers)',
       assert.deepEqual(await dataOf(target.conn(db)), await dataOf(source.conn(db)));
     });
   }
+
+  it('migrates over TLS on both sides (sslmode=require): the COPY relay carries binary and text tables whole', async () => {
+    const source = await startServer({ version: '15', ssl: true });
+    const target = await startServer({ version: '16', ssl: true, logical: false });
+    try {
+      const db = uniqueDb('tls');
+      await loadFixture(source, db, richFixtures(source));
+      await source.psql(db, "CREATE TABLE wide AS SELECT g AS id, repeat(md5(g::text), 8) AS payload FROM generate_series(1, 60000) g");
+      const spec = specFor(source, target, [db], `tls-${process.pid}`);
+      assert.equal(spec.source.sslMode, 'require');
+      assert.equal(spec.target.sslMode, 'require');
+      const m = await new DirectMigrationRun(spec, { sourcePassword: source.password, targetPassword: target.password }, { store: tempStore(), throttleMs: 10 }).done;
+      assert.equal(m.currentStatus?.state, 'Succeeded', m.currentStatus?.error);
+      const d = m.currentStatus!.currentSubStateDetails!.dbDetails![db];
+      assert.ok(d.tables!.some((x) => x.format === 'text') && d.tables!.some((x) => x.format === 'binary'), 'both formats crossed');
+      assert.deepEqual(await dataOf(target.conn(db)), await dataOf(source.conn(db)));
+    } finally {
+      await source.destroy();
+      await target.destroy();
+    }
+  });
 
   it('migrates several databases concurrently within one worker budget', async () => {
     const source = await sharedServer('15', 'source');

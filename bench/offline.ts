@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
     // 1. This engine (the CLI, as a user runs it).
     await fresh(DB);
-    process.stderr.write('pgflex direct engine...\n');
+    process.stderr.write(`pgflex direct engine... (started ${new Date().toISOString()})\n`);
     const engine = await engineRun(source, target, DB);
     results['pgflex engine'] = engine.seconds;
     process.stderr.write(`pgflex direct engine: ${engine.seconds.toFixed(1)} s\n`);

@@ -12,7 +12,7 @@ import { describeServer, explainPgError, type ConnInfo } from '../pg/connection'
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
-import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { analyzeTarget, BuildLoad, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
 import { foreignKeyTables, keysAsIndexes, quotedAll } from './postData';
 import { WorkerBudget } from './pool';
@@ -69,6 +69,7 @@ export class DirectMigrationRun {
   private ended = false;
   /** Databases not yet through their copy phase. */
   private copying: number;
+  private readonly builds: BuildLoad;
   private saveTimer: NodeJS.Timeout | undefined;
   private readonly source: ConnInfo;
   private readonly target: ConnInfo;
@@ -89,6 +90,7 @@ export class DirectMigrationRun {
     this.budget = new WorkerBudget(spec.jobs ?? opts.jobs ?? defaultJobs());
     this.indexBudget = new WorkerBudget(this.budget.size);
     this.copying = spec.databases.length;
+    this.builds = new BuildLoad();
     this.sessions = new Sessions(appNameFor(spec.name));
     const prior = previous?.migration;
     const migration: Migration = {
@@ -257,7 +259,7 @@ export class DirectMigrationRun {
     const resume = this.resumeOf(db);
     if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
       this.source,
       this.target,
     );
@@ -407,7 +409,10 @@ export class DirectMigrationRun {
     phases.copy = (Date.now() - copyStart) / 1000;
     // The last database out of its copy hands the COPY workers to the index builds still queued.
     this.copying -= 1;
-    if (this.copying === 0) this.indexBudget.grow(this.budget.size);
+    if (this.copying === 0) {
+      this.builds.copying = false;
+      this.indexBudget.grow(this.budget.size);
+    }
     step('Building indexes, constraints and triggers (post-data)');
     const idxStart = Date.now();
     await Promise.all(early);

@@ -36,6 +36,23 @@ export interface DbContext {
   excludeSchemas?: string[];
   /** Timeline of the work (PGFLEX_TRACE): each COPY and post-data step as it starts and ends. */
   trace?(event: string): void;
+  /** Whether copies still run, to size each index build's parallel workers. */
+  builds?: BuildLoad;
+}
+
+/**
+ * Whether tables of the migration are still being copied. While
+ * copies run the machine is full, and a build's parallel workers would only add their merge
+ * work: builds then get none. Once every copy is done, the server decides (its own
+ * max_parallel_maintenance_workers), so the last builds can use the cores the copies left.
+ */
+export class BuildLoad {
+  copying = true;
+
+  /** The max_parallel_maintenance_workers for a build starting now (undefined: the server's). */
+  workersForNext(): number | undefined {
+    return this.copying ? 0 : undefined;
+  }
 }
 
 export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
@@ -168,9 +185,14 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
   const one = async (e: PostDataEntry) => {
-    ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
+    const builds = e.type === 'INDEX' || e.type === 'CONSTRAINT' ? ctx.builds : undefined;
     try {
       await pool.use(async (c) => {
+        if (builds) {
+          const workers = builds.workersForNext();
+          await c.query(workers === undefined ? 'RESET max_parallel_maintenance_workers' : `SET max_parallel_maintenance_workers = ${workers}`);
+          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ?? "the server's setting"})`);
+        } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
         await c.query(e.sql);
         if (e.then) await c.query(e.then);
       });

@@ -41,9 +41,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The process's own CPU time so far, user and system (the trace's last line). */
+function cpuSeconds(): string {
+  const u = process.cpuUsage();
+  return `user ${(u.user / 1e6).toFixed(2)}s, system ${(u.system / 1e6).toFixed(2)}s`;
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-    if (process.env.PGFLEX_TRACE) process.stderr.write(`[exit at ${(performance.now() / 1000).toFixed(2)}s of the process; still open: ${process.getActiveResourcesInfo().join(", ")}]\n`);
+    if (process.env.PGFLEX_TRACE) process.stderr.write(`[exit at ${(performance.now() / 1000).toFixed(2)}s of the process; CPU ${cpuSeconds()}; still open: ${process.getActiveResourcesInfo().join(", ")}]\n`);
   });
 }

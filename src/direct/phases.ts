@@ -222,7 +222,13 @@ export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<stri
   try {
     for (const g of [1, 2, 3, 4] as const) {
       const todo = pd.entries.filter((e) => e.group === g && !done.has(postDataKey(e)));
-      await runPostDataEntries(ctx, own, todo, g !== 4, onDone);
+      if (g === 2) {
+        // A partitioned index becomes valid when its last partition's index is attached. Two
+        // attaches committing side by side each see the other's as not attached yet, and the
+        // parent index would stay invalid: attaches go one at a time, in pg_dump's order.
+        await runPostDataEntries(ctx, own, todo.filter((e) => e.type === 'INDEX ATTACH'), false, onDone);
+        await runPostDataEntries(ctx, own, todo.filter((e) => e.type !== 'INDEX ATTACH'), true, onDone);
+      } else await runPostDataEntries(ctx, own, todo, g !== 4, onDone);
     }
   } finally {
     if (!pool) await own.closeAll();

@@ -10,7 +10,7 @@ import { runAzure } from './cli/azure';
 const USAGE = `Usage:
   pgflex migrate --source <url> --target <url> --database <db> [--database <db>...]
       [--name <name>] [--mode offline|online] [--option migrate|validate|validate-and-migrate]
-      [--overwrite] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
+      [--overwrite] [--migrate-roles] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
   pgflex status|cancel|cutover --target <url> --name <name> [--json]
   pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
       [--name <migration>] [--database <db>...] [--wait [--interval <s>] [--timeout <s>]]

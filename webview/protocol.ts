@@ -53,6 +53,8 @@ export interface WizardDraft {
   target: ServerChoice;
   databases: string[];
   overwrite: boolean;
+  /** Create the roles the databases use on the target and keep owners and grants. */
+  migrateRoles?: boolean;
   savedAt?: string;
 }
 
@@ -125,6 +127,7 @@ export const checkDraft: Check<WizardDraft> = obj({
   target: checkServerChoice,
   databases: arr(str, 64),
   overwrite: bool,
+  migrateRoles: opt(bool),
   savedAt: opt(str),
 });
 
@@ -202,6 +205,8 @@ export const checkMigration: Check<Migration> = obj({
   targetDbServerFullyQualifiedDomainName: opt(str),
   dbsToMigrate: opt(arr(str)),
   overwriteDbsInTarget: opt(str),
+  migrateRoles: opt(str),
+  roles: opt(obj({ created: arr(str), existing: arr(str), unowned: arr(str), warnings: arr(str) })),
   provider: opt(provider),
   startedOn: opt(str),
   endedOn: opt(str),

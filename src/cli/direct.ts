@@ -21,7 +21,7 @@ import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
 const MIGRATE_SPEC = {
-  flags: ['overwrite', 'json', 'quiet'],
+  flags: ['overwrite', 'migrate-roles', 'json', 'quiet'],
   options: ['source', 'target', 'database', 'name', 'mode', 'option', 'jobs', 'verify', 'cutover', 'pg-dump'],
 };
 const TARGET_SPEC = { flags: ['json'], options: ['target', 'name', 'database'] };
@@ -96,6 +96,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
     mode,
     option,
     overwrite: a.flags.has('overwrite'),
+    migrateRoles: a.flags.has('migrate-roles'),
     jobs,
     verify,
   };
@@ -258,6 +259,11 @@ class Progress {
     const took = m.startedOn && m.endedOn ? ` in ${formatDuration(Date.parse(m.endedOn) - Date.parse(m.startedOn))}` : '';
     process.stderr.write(`Migration "${m.name}": ${state}${took}.\n`);
     if (m.currentStatus?.error) process.stderr.write(`${m.currentStatus.error}\n`);
+    if (m.roles) {
+      const r = m.roles;
+      process.stderr.write(`Roles: ${r.created.length ? `created ${r.created.join(', ')}` : 'none created'}${r.existing.length ? `; already on the target: ${r.existing.join(', ')}` : ''}.\n`);
+      for (const w of r.warnings) process.stderr.write(`  ${w}\n`);
+    }
     for (const d of Object.values(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {})) {
       if (d.verification) {
         const v = d.verification;

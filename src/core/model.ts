@@ -210,6 +210,17 @@ export interface Migration {
   endedOn?: string;
   /** pgflex: when the migration was created. */
   startedOn?: string;
+  /** pgflex (direct engine, migrateRoles): the roles created on the target, and what to know. */
+  roles?: RolesOutcome;
+}
+
+export interface RolesOutcome {
+  created: string[];
+  /** Roles the databases use that already existed on the target (left as they were). */
+  existing: string[];
+  /** Roles whose objects stay the target user's: it cannot act as them there (e.g. a superuser). */
+  unowned: string[];
+  warnings: string[];
 }
 
 export function isTerminal(m: Migration): boolean {

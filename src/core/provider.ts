@@ -28,8 +28,9 @@ export interface MigrationSpec {
   /** Direct engine knobs. */
   jobs?: number;
   verify?: 'none' | 'counts' | 'checksums';
-  /** Azure knobs. */
+  /** Roles that own objects or hold grants are created on the target, with ownership and grants kept (both providers). */
   migrateRoles?: boolean;
+  /** Azure knobs. */
   setupLogicalReplication?: boolean;
   migrationInstanceResourceId?: string;
   migrationWindowStartTimeInUtc?: string;

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import type { Migration, TableProgress } from '../core/model';
 import type { MigrationSpec, Secrets } from '../core/provider';
-import { describeServer, explainPgError, type ConnInfo } from '../pg/connection';
+import { describeServer, explainPgError, withDatabase, type ConnInfo } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
@@ -22,6 +22,7 @@ import { exportSnapshot, openInSnapshot } from './snapshot';
 import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
 import { listTables } from './tables';
 import { createTargetDatabase } from './targetDatabase';
+import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from './roles';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
@@ -76,6 +77,8 @@ export class DirectMigrationRun {
   private readonly tools: PgTools;
   private readonly budget: WorkerBudget;
   private readonly indexBudget: WorkerBudget;
+  /** The source's roles, read when roles are migrated (spec.migrateRoles). */
+  private sourceRoles: SourceRoles | undefined;
 
   constructor(
     readonly spec: MigrationSpec,
@@ -102,6 +105,7 @@ export class DirectMigrationRun {
       sourceType: spec.sourceType ?? 'OnPremises',
       dbsToMigrate: [...spec.databases],
       overwriteDbsInTarget: spec.overwrite ? 'True' : 'False',
+      migrateRoles: spec.migrateRoles ? 'True' : 'False',
       sourceDbServerFullyQualifiedDomainName: spec.source.host,
       targetDbServerFullyQualifiedDomainName: spec.target.host,
       sourceDbServerResourceId: spec.source.id,
@@ -189,6 +193,7 @@ export class DirectMigrationRun {
           databases: this.spec.databases,
           mode: this.spec.mode,
           overwrite: this.spec.overwrite,
+          migrateRoles: this.spec.migrateRoles,
           pgDumpPath: this.tools.pgDump,
         });
         this.controller.signal.throwIfAborted();
@@ -198,6 +203,7 @@ export class DirectMigrationRun {
         }
         if (this.spec.option === 'Validate') return this.finish('Succeeded');
       }
+      if (this.spec.migrateRoles) await this.migrateRoles();
       t.setStatus('InProgress', 'MigratingData');
       const finals = await Promise.all(this.spec.databases.map((db) => this.migrateDatabase(db, sourceMajor).catch((e) => {
         this.fail(e);
@@ -215,6 +221,23 @@ export class DirectMigrationRun {
       this.fail(e);
       return this.finish('Failed', errorText(this.firstError ?? e));
     }
+  }
+
+  /**
+   * The roles the databases use, created on the target before any schema, so pg_dump's owners
+   * and grants apply there. Roles are server-wide: done once for all databases.
+   */
+  private async migrateRoles(): Promise<void> {
+    this.opts.trace?.('Migrating roles');
+    this.sourceRoles = await readSourceRoles(this.spec.databases, (db) => this.sessions.open(withDatabase(this.source, db)), (c) => this.sessions.close(c));
+    this.controller.signal.throwIfAborted();
+    const tgt = await this.sessions.open(this.target);
+    try {
+      this.tracker.migration.roles = await applyRoles(tgt, this.sourceRoles, describeServer(this.target));
+    } finally {
+      await this.sessions.close(tgt);
+    }
+    this.tracker.changed();
   }
 
   /** Both servers reachable, the source databases present, a pg_dump able to dump the source. */
@@ -259,7 +282,7 @@ export class DirectMigrationRun {
     const resume = this.resumeOf(db);
     if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
       this.source,
       this.target,
     );
@@ -279,6 +302,17 @@ export class DirectMigrationRun {
         await this.sessions.close(src);
       }
       await createTargetDatabase(this.sessions, this.target, db, { overwrite: this.spec.overwrite, encodingFrom: enc });
+      const acl = this.sourceRoles?.databases[db];
+      if (acl) {
+        const admin = await this.sessions.open(this.target);
+        try {
+          await applyDatabaseAcl(admin, db, acl, this.migration.roles?.unowned ?? []);
+        } catch (e) {
+          throw new Error(`Giving database "${db}" its owner and grants on the target failed: ${explainPgError(e, this.target).message}`);
+        } finally {
+          await this.sessions.close(admin);
+        }
+      }
       resume.created = true;
       resume.preData = false;
       resume.postDataDone = [];
@@ -423,7 +457,7 @@ export class DirectMigrationRun {
       step('Setting sequences');
       await timed('sequences', () => copySequences(snap.holder, tgt, this.opts.excludeSchemas));
       step('Copying large objects');
-      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt));
+      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt, undefined, this.spec.migrateRoles ? { unowned: this.migration.roles?.unowned ?? [] } : undefined));
     } finally {
       await this.sessions.close(tgt);
     }

@@ -4,13 +4,31 @@
  * (tables refer to large objects by OID).
  */
 import type pg from 'pg';
+import { quoteIdent } from '../core/format';
 
 const PIECE = 1024 * 1024;
 
-export async function copyLargeObjects(source: pg.Client, target: pg.Client, onProgress?: (done: number) => void): Promise<number> {
-  const los = await source.query('SELECT oid::int8::text AS oid FROM pg_largeobject_metadata ORDER BY oid');
+interface LargeObject {
+  oid: string;
+  owner: string;
+  grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
+}
+
+/**
+ * `owners` (roles migrated): each object gets its source owner and grants, except owners the
+ * target user cannot act as (`unowned`), whose objects stay its own.
+ */
+export async function copyLargeObjects(source: pg.Client, target: pg.Client, onProgress?: (done: number) => void, owners?: { unowned: string[] }): Promise<number> {
+  const los = await source.query(
+    `SELECT l.oid::int8::text AS oid, pg_get_userbyid(l.lomowner) AS owner,
+            CASE WHEN l.lomacl IS NULL THEN NULL ELSE
+              (SELECT json_agg(json_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
+                                                 'privilege', a.privilege_type, 'grantable', a.is_grantable)) FROM aclexplode(l.lomacl) a) END AS grants
+       FROM pg_largeobject_metadata l ORDER BY l.oid`,
+  );
+  const me = owners ? ((await target.query('SELECT current_user AS me')).rows[0].me as string) : '';
   let done = 0;
-  for (const { oid } of los.rows as { oid: string }[]) {
+  for (const { oid, owner, grants } of los.rows as LargeObject[]) {
     await target.query('BEGIN');
     await target.query('SELECT pg_catalog.lo_create($1::oid) WHERE NOT EXISTS (SELECT 1 FROM pg_largeobject_metadata WHERE oid = $1::oid)', [oid]);
     await target.query('SELECT pg_catalog.lo_truncate(pg_catalog.lo_open($1::oid, 131072), 0)', [oid]);
@@ -20,6 +38,13 @@ export async function copyLargeObjects(source: pg.Client, target: pg.Client, onP
       if (data.length === 0) break;
       await target.query('SELECT pg_catalog.lo_put($1::oid, $2, $3)', [oid, offset, data]);
       if (data.length < PIECE) break;
+    }
+    if (owners && !owners.unowned.includes(owner)) {
+      if (owner !== me) await target.query(`ALTER LARGE OBJECT ${oid} OWNER TO ${quoteIdent(owner)}`);
+      if (grants) {
+        await target.query(`REVOKE ALL ON LARGE OBJECT ${oid} FROM PUBLIC`);
+        for (const g of grants) await target.query(`GRANT ${g.privilege} ON LARGE OBJECT ${oid} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`);
+      }
     }
     await target.query('COMMIT');
     onProgress?.(++done);

@@ -51,18 +51,20 @@ export interface DumpOptions {
   excludeSchemas?: string[];
   /** Tables left out (schema-qualified patterns, as pg_dump -T takes them). */
   excludeTables?: string[];
+  /** Keep ALTER … OWNER TO, GRANT and REVOKE (migrateRoles: the roles exist on the target). */
+  keepOwners?: boolean;
 }
 
 /**
- * Roles are not migrated by the direct engine: objects are created owned by the target's
- * connecting user and without GRANTs (--no-owner --no-privileges), so schema and data arrive
- * whatever roles exist on the target. Subscriptions are never copied: they would connect
- * back to wherever the source replicates from.
+ * Unless roles are migrated (keepOwners), objects are created owned by the target's connecting
+ * user and without GRANTs (--no-owner --no-privileges), so schema and data arrive whatever
+ * roles exist on the target. Subscriptions are never copied: they would connect back to
+ * wherever the source replicates from.
  */
 export function dumpArgs(o: DumpOptions): string[] {
   // No --schema-only: it would drop the materialized views' REFRESH from post-data. Sections
   // pre-data and post-data hold no table rows anyway; large objects are copied by the engine.
-  const args = [`--section=${o.section}`, '--no-owner', '--no-privileges', '--no-subscriptions', '--no-blobs', '--quote-all-identifiers'];
+  const args = [`--section=${o.section}`, ...(o.keepOwners ? [] : ['--no-owner', '--no-privileges']), '--no-subscriptions', '--no-blobs', '--quote-all-identifiers'];
   if (o.snapshot) args.push(`--snapshot=${o.snapshot}`);
   for (const s of o.excludeSchemas ?? []) args.push(`--exclude-schema=${s}`);
   for (const t of o.excludeTables ?? []) args.push(`--exclude-table=${t}`);

@@ -11,6 +11,7 @@ import { explainPgError, withDatabase } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { copyChunk, PipePool } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
+import { withoutOwners } from './roles';
 import { WorkerBudget, runAll } from './pool';
 import { splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
 import type { Sessions } from './sessions';
@@ -34,6 +35,10 @@ export interface DbContext {
   indexBudget?: WorkerBudget;
   signal: AbortSignal;
   excludeSchemas?: string[];
+  /** Dump with owners and grants (the roles were migrated first). */
+  keepOwners?: boolean;
+  /** With keepOwners: roles the target user cannot act as; their objects stay its own. */
+  unowned?: string[];
   /** Timeline of the work (PGFLEX_TRACE): each COPY and post-data step as it starts and ends. */
   trace?(event: string): void;
   /** Whether copies still run, to size each index build's parallel workers. */
@@ -61,13 +66,13 @@ export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: Co
 
 /** pg_dump --section=pre-data from the snapshot, applied to the target in one transaction. */
 export async function applyPreData(ctx: DbContext, snapshotId: string | undefined): Promise<void> {
-  const sql = await dumpToString(ctx.tools, ctx.source, { section: 'pre-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas }, ctx.sessions);
+  const sql = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'pre-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
   ctx.signal.throwIfAborted();
   await applySql(ctx.tools, ctx.target, sql, `creating the schema of database "${ctx.database}" on the target`, ctx.sessions);
 }
 
 export async function dumpPostData(ctx: DbContext, snapshotId: string | undefined): Promise<PostData> {
-  const sql = await dumpToString(ctx.tools, ctx.source, { section: 'post-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas }, ctx.sessions);
+  const sql = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'post-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
   return splitPostData(sql);
 }
 

@@ -19,6 +19,8 @@ export interface DirectValidationInput {
   databases: string[];
   mode: MigrationMode;
   overwrite: boolean;
+  /** Roles are migrated too (owners and grants kept). */
+  migrateRoles?: boolean;
   /** Path of the pg_dump the engine will use (checked against the source's major version). Default `pg_dump` on PATH. */
   pgDumpPath?: string;
   /** Skip the pg_dump check (the Azure flow does not run pg_dump here). Default true. */
@@ -106,6 +108,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
     mode: input.mode,
     engine: input.engine ?? (input.azureTarget ? 'azure' : 'direct'),
     overwrite: input.overwrite,
+    migrateRoles: input.migrateRoles,
     databases: input.databases,
     source: src,
     target: tgt,

@@ -15,7 +15,7 @@ export const FACT_SETTINGS: readonly string[] = [
 const LOCALE_PROVIDERS: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin' };
 
 /** Schemas that hold no user data. */
-const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'`;
+export const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'`;
 
 /** Objects created by CREATE EXTENSION come back with the extension, not with the data. */
 const NOT_EXTENSION_MEMBER = `not exists (select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype = 'e')`;

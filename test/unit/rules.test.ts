@@ -387,6 +387,21 @@ describe('validation rules: privileges and roles', () => {
     assert.match(r.messages![1].message, /Missing on the target: Reporting/);
     assert.match(r.correctiveAction!, /CREATE ROLE "Reporting";.*ALTER … OWNER TO, GRANT and REVOKE/);
   });
+
+  it('direct engine migrating roles: says what is carried and created; warns that passwords stay behind when the source user is no superuser', () => {
+    const f = cleanFacts({ migrateRoles: true });
+    f.sourceDatabases.app = { ok: true, value: database('app', { roles: [{ name: 'app_owner', owns: 3, grants: 0 }, { name: 'Reporting', owns: 0, grants: 4 }] }) };
+    const r = serverItem(runRules(f), 'RolesValidation');
+    assert.deepEqual(r.objects, ['Reporting']);
+    assert.match(r.messages![0].message, /Ownership and grants are carried: "Reporting" holds 4 grants in app/);
+    assert.match(r.messages![1].message, /Created on the target before the schema.*: Reporting/);
+    assert.equal(r.state, f.source.ok && f.source.value.user.superuser ? 'Succeeded' : 'Warning');
+    if (f.source.ok) f.source.value.user.superuser = false;
+    const n = serverItem(runRules(f), 'RolesValidation');
+    assert.equal(n.state, 'Warning');
+    assert.match(n.messages!.at(-1)!.message, /not a superuser, so role passwords cannot be read/);
+    assert.match(n.correctiveAction!, /ALTER ROLE … PASSWORD/);
+  });
 });
 
 describe('validation rules: Azure targets', () => {

@@ -125,8 +125,10 @@ describe('wizard rules', () => {
   });
 
   it('builds the provider spec from the draft and a prefill back from a migration, without passwords', () => {
-    const d = { ...filled(), mode: 'Online' as const, databases: ['orders', 'billing'], overwrite: true };
+    const d = { ...filled(), mode: 'Online' as const, databases: ['orders', 'billing'], overwrite: true, migrateRoles: true };
     const spec = specFromDraft(d);
+    assert.equal(spec.migrateRoles, true);
+    assert.equal(specFromDraft(filled()).migrateRoles, false);
     assert.equal(spec.source.id, 'direct:src.example:5432@admin');
     assert.equal(spec.target.port, 5433);
     assert.deepEqual(spec.databases, ['orders', 'billing']);
@@ -135,7 +137,7 @@ describe('wizard rules', () => {
     assert.doesNotMatch(JSON.stringify(spec), /password/i);
     const again = draftFromMigration('d2', {
       name: 'orders-move', migrationMode: 'Online', migrationOption: 'Validate', sourceType: 'AWS_RDS',
-      sourceDbServerResourceId: 'direct:src.example:5432@admin', dbsToMigrate: ['orders'], overwriteDbsInTarget: 'True',
+      sourceDbServerResourceId: 'direct:src.example:5432@admin', dbsToMigrate: ['orders'], overwriteDbsInTarget: 'True', migrateRoles: 'True',
     }, 'direct', spec.target);
     assert.equal(again.name, 'orders-move-2');
     assert.equal(again.mode, 'Online');
@@ -145,6 +147,7 @@ describe('wizard rules', () => {
     assert.equal(again.target.port, 5433);
     assert.deepEqual(again.databases, ['orders']);
     assert.equal(again.overwrite, true);
+    assert.equal(again.migrateRoles, true);
     assert.equal(again.step, 'setup');
   });
 });

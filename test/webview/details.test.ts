@@ -68,6 +68,15 @@ describe('webview: details', () => {
     assert.deepEqual(w.requests('cancel')[0], { confirmed: true });
     await until(async () => /drop them/.test(await w.page.locator('#action-msg').innerText()), 'cancel result shown');
     await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-offline.png'), fullPage: true });
+    // Once finished, a migration that carried roles lists them, and what is left to do, in its checklist.
+    const done = { ...JSON.parse(JSON.stringify(OFFLINE)), migrateRoles: 'True', roles: { created: ['app_reader', 'alice'], existing: [], unowned: [], warnings: ['Role "alice" signs in, but its password could not be read.'] } };
+    done.currentStatus.state = 'Succeeded';
+    done.currentStatus.currentSubStateDetails.currentSubState = 'Completed';
+    await w.send({ type: 'event', name: 'snapshot', payload: snapshot(done) });
+    await until(() => w.page.locator('#checklist').isVisible(), 'checklist');
+    const list = await w.page.locator('#checklist').innerText();
+    assert.match(list, /✓ Roles created on the target: app_reader, alice\. Owners and grants were kept\./);
+    assert.match(list, /☐ Role "alice" signs in, but its password could not be read\./);
   });
 
   it('renders an online migration waiting for cutover: CDC counters, latency, sparkline, Azure limits; cutover needs the checkbox', async () => {

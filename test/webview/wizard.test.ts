@@ -165,9 +165,13 @@ describe('webview: wizard', () => {
     assert.match(await w.page.locator('#overwrite-notice').innerText(), /billing already exists on the target/);
     assert.equal(await nextEnabled(w), false, 'overwrite must be confirmed');
     await w.page.locator('#overwrite').click();
+    assert.equal(await w.page.locator('#migrate-roles-note').count(), 0);
+    await w.page.locator('#migrate-roles').click();
+    await until(() => w.page.locator('#migrate-roles-note').isVisible(), 'roles note');
     await clickNext(w);
     await atStep(w, 'summary');
     const summary = await w.page.locator('#summary').innerText();
+    assert.match(summary, /Migrate roles, owners and grants\s+Yes/);
     assert.match(summary, /orders-move/);
     assert.match(summary, /src\.example:5432 as admin/);
     assert.match(summary, /billing/);
@@ -176,10 +180,11 @@ describe('webview: wizard', () => {
     await until(() => w.requests('saveDraft').length === 1, 'saveDraft posted');
     await w.page.locator('#start').click();
     await until(() => w.requests('start').length === 1, 'start posted');
-    const draft = w.requests('start')[0].draft as { name: string; databases: string[]; overwrite: boolean; source: { connectionId: string } };
+    const draft = w.requests('start')[0].draft as { name: string; databases: string[]; overwrite: boolean; migrateRoles?: boolean; source: { connectionId: string } };
     assert.equal(draft.name, 'orders-move');
     assert.deepEqual([...draft.databases].sort(), ['app1', 'app2', 'app3', 'app4', 'app5', 'app6', 'app7', 'billing']);
     assert.equal(draft.overwrite, true);
+    assert.equal(draft.migrateRoles, true);
     assert.equal(draft.source.connectionId, SOURCE_CONN.id);
     assert.doesNotMatch(JSON.stringify(w.requests('saveDraft')), /password/i, 'saved draft carries no password');
   });

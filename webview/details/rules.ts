@@ -71,15 +71,20 @@ export function validationRows(m: Migration): RuleRow[] {
 
 export interface ChecklistItem { done: boolean; text: string }
 
+function rolesChecklist(m: Migration, provider: ProviderKind): ChecklistItem[] {
+  if (provider === 'azure') return [{ done: false, text: 'Check roles and grants on the target: the service migrates roles, but passwords of non-admin roles are not copied; reset them.' }];
+  if (!m.roles) return [{ done: false, text: 'Create the application roles on the target and grant them (this migration did not migrate roles; owners and grants were not copied).' }];
+  const created = m.roles.created.length ? `Roles created on the target: ${m.roles.created.join(', ')}.` : 'Every role the databases use already existed on the target.';
+  return [{ done: true, text: `${created} Owners and grants were kept.` }, ...m.roles.warnings.map((text) => ({ done: false, text }))];
+}
+
 export function postMigrationChecklist(m: Migration, provider: ProviderKind, analyzed: boolean | undefined): ChecklistItem[] {
   const dbs = (m.dbsToMigrate ?? dbEntries(m).map((d) => d.name)).join(', ');
   return [
     analyzed
       ? { done: true, text: `ANALYZE ran on the target databases (${dbs}).` }
       : { done: false, text: `Run ANALYZE on each migrated database (${dbs}) so the planner has statistics.` },
-    { done: false, text: provider === 'azure'
-      ? 'Check roles and grants on the target: the service migrates roles, but passwords of non-admin roles are not copied; reset them.'
-      : 'Create the application roles on the target and grant them (roles and passwords are not copied by a database migration).' },
+    ...rolesChecklist(m, provider),
     { done: false, text: 'Point connection strings (applications, jobs, BI tools) at the target server.' },
     { done: false, text: 'Check extensions and server parameters on the target match what the applications need.' },
     ...(m.migrationMode === 'Online' ? [{ done: false, text: 'Confirm the replication slot and publication on the source are gone (cutover removes them).' }] : []),

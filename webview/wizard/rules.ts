@@ -285,6 +285,7 @@ export function specFromDraft(d: WizardDraft): MigrationSpec {
     mode: d.mode,
     option: d.option,
     overwrite: d.overwrite,
+    migrateRoles: d.migrateRoles ?? false,
     ...(d.provider === 'azure' ? { setupLogicalReplication: d.mode === 'Online', location: d.target.azure?.location } : {}),
   };
 }
@@ -306,6 +307,7 @@ export function summaryRows(d: WizardDraft): [string, string][] {
     ['Target', where(d.target, 'target')],
     ['Databases', d.databases.join(', ')],
     ['Overwrite existing target databases', d.overwrite ? 'Yes' : 'No'],
+    ['Migrate roles, owners and grants', d.migrateRoles ? 'Yes' : 'No'],
   ];
 }
 
@@ -332,6 +334,7 @@ export function draftFromMigration(id: string, m: Migration, provider: ProviderK
     target: fromRef(target, m.targetDbServerResourceId, m.targetDbServerFullyQualifiedDomainName),
     databases: [...(m.dbsToMigrate ?? [])],
     overwrite: m.overwriteDbsInTarget === 'True',
+    migrateRoles: m.migrateRoles === 'True',
   };
 }
 

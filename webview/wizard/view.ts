@@ -276,6 +276,8 @@ function databasesView(c: WizardController): Child {
       h('p', null, `${over.join(', ')} already exist${over.length === 1 ? 's' : ''} on the target. The migration drops and recreates ${over.length === 1 ? 'it' : 'them'}: everything in ${over.length === 1 ? 'it' : 'them'} on the target is lost.`),
       h('vscode-checkbox', { id: 'overwrite', checked: c.draft.overwrite, onchange: (e: Event) => c.update({ overwrite: checkedOf(e) }) }, 'Overwrite these databases on the target'),
     ) : null,
+    h('vscode-checkbox', { id: 'migrate-roles', checked: Boolean(c.draft.migrateRoles), onchange: (e: Event) => c.update({ migrateRoles: checkedOf(e) }) }, 'Migrate roles: create the roles that own objects or hold grants in these databases, and keep owners and grants'),
+    c.draft.migrateRoles ? h('p', { class: 'hint', id: 'migrate-roles-note' }, 'Roles are created on the target where missing, with their members, memberships and settings; passwords come along when the source user may read them (a superuser). SUPERUSER, REPLICATION and BYPASSRLS never do.') : null,
   ];
 }
 

@@ -133,6 +133,8 @@ export interface ValidationFacts {
    */
   engine?: 'direct' | 'azure';
   overwrite: boolean;
+  /** Roles are migrated (direct engine: created on the target, owners and grants kept). */
+  migrateRoles?: boolean;
   /** Databases chosen, in the user's order. */
   databases: string[];
   source: Probe<ServerFacts>;

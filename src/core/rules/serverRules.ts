@@ -319,6 +319,17 @@ export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
   const names = [...used.keys()].sort();
   const missing = names.filter((r) => !onTarget.has(r));
   const create = missing.length ? `Create the missing roles on the target first: ${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')} (add LOGIN PASSWORD '…' for roles that sign in).` : '';
+  if (f.engine !== 'azure' && names.length && f.migrateRoles) {
+    messages.push(ok(`Ownership and grants are carried: ${listSome(names.map(describe), 5)}.`));
+    if (missing.length) messages.push(ok(`Created on the target before the schema, with the roles that are members of them, their memberships and settings: ${listSome(missing)}.`));
+    if (f.source.ok && !f.source.value.user.superuser) {
+      messages.push(warn(`The source user "${f.source.value.user.name}" is not a superuser, so role passwords cannot be read: roles that sign in arrive without one.`));
+    }
+    return item(RULE.roles, messages, {
+      objects: missing,
+      correctiveAction: f.source.ok && !f.source.value.user.superuser ? 'After the migration, set the passwords of the login roles on the target (ALTER ROLE … PASSWORD).' : undefined,
+    });
+  }
   if (f.engine !== 'azure' && names.length) {
     // pg_dump --no-owner --no-privileges: the direct engine never carries ownership or grants.
     messages.push(warn(`The direct engine copies no ownership or GRANTs: every object arrives owned by "${targetUser}". On the source, ${listSome(names.map(describe), 5)}.`));

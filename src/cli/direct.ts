@@ -269,6 +269,7 @@ class Progress {
         const v = d.verification;
         process.stderr.write(`${d.databaseName}: verification (${v.mode}) ${v.state}, ${v.tablesChecked} tables${v.mismatches.length ? `; mismatches: ${v.mismatches.map((x) => x.table).join(', ')}` : ''}\n`);
       }
+      for (const w of d.warnings ?? []) process.stderr.write(`${d.databaseName}: ${w}\n`);
       if (d.phaseSeconds) process.stderr.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
     }
   }

@@ -121,6 +121,8 @@ export interface DatabaseMigrationState {
   /** Seconds the target trails the source during the online phase (0 when caught up). */
   latency?: number;
   message?: string;
+  /** pgflex (direct engine): what was left undone without failing (e.g. a setting the target refused). */
+  warnings?: string[];
   /** pgflex (direct engine): per-table detail, for the details page and resume. */
   tables?: TableProgress[];
   /** pgflex (direct engine): verification after the copy. */

@@ -23,6 +23,7 @@ import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState }
 import { listTables } from './tables';
 import { createTargetDatabase } from './targetDatabase';
 import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from './roles';
+import { applyDatabaseSettings, readDatabaseSettings } from './dbSettings';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
@@ -486,6 +487,9 @@ export class DirectMigrationRun {
           await snap.release();
           await startOnlineStream(onlineDb(this.spec.name, db, this.source, this.target), sourceMajor, d);
         } else {
+          step('Applying database settings');
+          const warnings = await carryDatabaseSettings(this.sessions, ctx.source, this.target, db);
+          if (warnings.length) d.warnings = warnings;
           d.migrationState = 'Succeeded';
           d.migrationOperation = undefined;
           d.endedOn = new Date().toISOString();
@@ -539,6 +543,24 @@ export class DirectMigrationRun {
     t.flush();
     this.opts.trace?.(`ended: ${state}`);
     return t.snapshot();
+  }
+}
+
+/** The source database's settings onto the target's, at the end (see dbSettings.ts). */
+async function carryDatabaseSettings(sessions: Sessions, sourceDb: ConnInfo, target: ConnInfo, db: string): Promise<string[]> {
+  const src = await sessions.open(sourceDb);
+  let settings;
+  try {
+    settings = await readDatabaseSettings(src);
+  } finally {
+    await sessions.close(src);
+  }
+  if (!settings.length) return [];
+  const tgt = await sessions.open(target);
+  try {
+    return await applyDatabaseSettings(tgt, db, settings);
+  } finally {
+    await sessions.close(tgt);
   }
 }
 

@@ -14,6 +14,7 @@ import { quoteIdent, quoteLiteral } from '../core/format';
 import type { RolesOutcome } from '../core/model';
 import { BUILTIN_ROLE_PREFIXES } from '../core/rules/catalog';
 import { USER_SCHEMA } from '../pg/facts';
+import { setClause } from './dbSettings';
 
 export interface SourceRole {
   name: string;
@@ -140,14 +141,8 @@ export async function readSourceRoles(databases: string[], open: (db: string) =>
   }
 }
 
-/** GUCs that take a list: their stored value is already in list syntax, not one literal. */
-const LIST_SETTINGS = new Set(['search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries']);
-
 function settingStatement(role: string, entry: string): string {
-  const eq = entry.indexOf('=');
-  const name = entry.slice(0, eq);
-  const value = entry.slice(eq + 1);
-  return `ALTER ROLE ${quoteIdent(role)} SET ${quoteIdent(name)} TO ${LIST_SETTINGS.has(name) ? value : quoteLiteral(value)}`;
+  return `ALTER ROLE ${quoteIdent(role)} ${setClause(entry)}`;
 }
 
 function createStatement(r: SourceRole, withCreateAttributes: boolean): string {

@@ -5,7 +5,7 @@ import { watchOnline } from '../../src/direct/online/control';
 import { migrationPrefix } from '../../src/direct/online/names';
 import { targetKeyOf } from '../../src/direct/store';
 import { specFor, tempStore } from '../harness/migrationSpec';
-import { available, type PgVersion } from '../harness/postgres';
+import { available, type PgVersion, type TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 import { dumpTables, replicationObjects, SCHEMA, sequenceValue, Writer } from './onlineFixture';
 
@@ -66,6 +66,7 @@ describe('direct online migration through the engine (real servers)', function (
     const target = await sharedServer('16', 'target');
     const db = uniqueDb('onlprov');
     await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql('postgres', `ALTER DATABASE ${db} SET work_mem = '7MB'; ALTER DATABASE ${db} SET myapp.mode = 'live'`);
     await source.psql(db, SCHEMA);
     const p = new DirectProvider({ store: tempStore(), watchOnline: true, sourcePassword: () => source.password, targetPassword: () => target.password });
     const spec = specFor(source, target, [db], `onl-prov-${process.pid}`, { mode: 'Online' });
@@ -77,9 +78,15 @@ describe('direct online migration through the engine (real servers)', function (
       await new Promise((r) => setTimeout(r, 200));
     }
     await source.psql(db, `INSERT INTO t_int (v, n) VALUES ('late', 1)`);
+    // The database's settings reach the target at cutover, not before (they would reach the
+    // migration's own sessions too).
+    const settingsOf = (s: TestServer) => s.psql('postgres', `SELECT coalesce(array_to_string(setconfig, ','), '') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = '${db}' AND s.setrole = 0`);
+    assert.equal((await settingsOf(target)).trim(), '');
     await p.cutover(spec.target, spec.name);
     const m = await p.get(spec.target, spec.name);
     assert.equal(m.currentStatus?.state, 'Succeeded', JSON.stringify(m.currentStatus));
+    assert.equal((await settingsOf(target)).trim(), (await settingsOf(source)).trim());
+    assert.equal((await settingsOf(target)).trim(), 'work_mem=7MB,myapp.mode=live');
     assert.deepEqual(await dumpTables(target, db), await dumpTables(source, db));
     assert.deepEqual(await replicationObjects(source, db, migrationPrefix(spec.name)), []);
   });

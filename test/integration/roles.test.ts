@@ -57,6 +57,10 @@ describe('direct migration with roles (migrateRoles)', function () {
       ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO ${reader};
       DO $$ BEGIN EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO %I', lo_from_bytea(0, 'a large object'), '${reader}'); END $$;
       RESET ROLE;`);
+    // Settings of the database and of a role in it; one only a superuser may set, one that would
+    // stop the migration's own writes had it been applied before the end.
+    await source.psql('postgres', `ALTER DATABASE ${db} SET search_path = app, public; ALTER DATABASE ${db} SET default_transaction_read_only = on;
+      ALTER DATABASE ${db} SET log_min_duration_statement = 1000; ALTER ROLE ${alice} IN DATABASE ${db} SET work_mem = '9MB'`);
     // The target is used as a managed server is: through an admin that may create roles and
     // databases but is no superuser.
     await target.psql('postgres', `CREATE ROLE ${admin} LOGIN CREATEDB CREATEROLE PASSWORD 'admin-secret'`);
@@ -99,11 +103,19 @@ describe('direct migration with roles (migrateRoles)', function () {
     assert.deepEqual(ta, sa);
     assert.ok(sa.some((l) => l.startsWith(`db | ${owner} |`)) && sa.length >= 9 && sa.some((l) => l.startsWith('large object') && l.includes(reader)), `source ACLs read: ${sa.join('\n')}`);
 
+    // Database settings applied at the end, but the superuser-only one, which is said.
+    const dd = m.currentStatus!.currentSubStateDetails!.dbDetails![db];
+    assert.equal(dd.warnings?.length, 1, JSON.stringify(dd.warnings));
+    assert.match(dd.warnings![0], /log_min_duration_statement=1000 was not applied on the target \(permission denied/);
+    const settingsSql = `SELECT coalesce(pg_get_userbyid(nullif(s.setrole, 0)), '-'), array_to_string(s.setconfig, ',') FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = '${db}'`;
+    assert.deepEqual(await lines(target, 'postgres', settingsSql), [`- | search_path=app, public,default_transaction_read_only=on`, `${alice} | work_mem=9MB`]);
+
     // The migrated login signs in with its source password and sees what its grants allow.
     const asAlice: ConnInfo = { ...target.conn(db), user: alice, password: 'alice-secret' };
     const c = await connect(asAlice);
     try {
       assert.equal((await c.query('SHOW search_path')).rows[0].search_path, 'app, public');
+      assert.equal((await c.query('SHOW work_mem')).rows[0].work_mem, '9MB');
       assert.equal((await c.query('SELECT count(*)::int AS n FROM items')).rows[0].n, 100, 'the policy limits the rows');
       assert.equal((await c.query('SELECT app.total() AS n')).rows[0].n, '100');
       await assert.rejects(c.query('SELECT secret FROM items'), /permission denied/);

@@ -72,8 +72,10 @@ describe('webview: details', () => {
     const done = { ...JSON.parse(JSON.stringify(OFFLINE)), migrateRoles: 'True', roles: { created: ['app_reader', 'alice'], existing: [], unowned: [], warnings: ['Role "alice" signs in, but its password could not be read.'] } };
     done.currentStatus.state = 'Succeeded';
     done.currentStatus.currentSubStateDetails.currentSubState = 'Completed';
+    done.currentStatus.currentSubStateDetails.dbDetails.orders.warnings = ['Database "orders": the setting log_min_duration_statement=1000 was not applied on the target.'];
     await w.send({ type: 'event', name: 'snapshot', payload: snapshot(done) });
     await until(() => w.page.locator('#checklist').isVisible(), 'checklist');
+    assert.equal(await w.page.locator('.db-warning').innerText(), 'orders: Database "orders": the setting log_min_duration_statement=1000 was not applied on the target.');
     const list = await w.page.locator('#checklist').innerText();
     assert.match(list, /✓ Roles created on the target: app_reader, alice\. Owners and grants were kept\./);
     assert.match(list, /☐ Role "alice" signs in, but its password could not be read\./);

@@ -111,6 +111,7 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
       h('h2', { id: 'h-dbs' }, 'Databases'),
       databasesTable(v, m, dbs),
       dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
+      dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,

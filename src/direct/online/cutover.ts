@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { qualified } from '../../core/format';
 import type { Verification } from '../../core/model';
 import { connect } from '../../pg/connection';
+import { applyDatabaseSettings, readDatabaseSettings } from '../dbSettings';
 import { beat, readHeartbeat } from './heartbeat';
 import { monitorApp, nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
@@ -14,6 +15,8 @@ export interface CutoverResult {
   steps: { drain: number; sequences: number; verify: number; cleanup: number };
   /** What could not be removed (named, with the reason); empty when everything went. */
   problems: string[];
+  /** Database settings the target refused (see dbSettings.ts); the cutover still succeeded. */
+  warnings: string[];
 }
 
 export class CutoverError extends Error {}
@@ -57,12 +60,15 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
       const list = verification.mismatches.map((m) => `${m.table} (source ${m.source}, target ${m.target})`).join(', ');
       throw new CutoverError(`Cutover of "${db.database}" stopped: row counts differ for ${list}. Replication is still running; check for writes to the source, then retry the cutover or cancel.`);
     }
+    // The database's settings, now that the migration's own sessions are done writing.
+    const settings = await readDatabaseSettings(source);
+    const warnings = settings.length ? await applyDatabaseSettings(target, db.database, settings) : [];
     await source.end().catch(() => undefined);
     await target.end().catch(() => undefined);
     const removal = await removeReplication(db);
     const s = (a: number, b: number) => Math.round(b - a) / 1000;
     const steps = { drain: s(started, drained), sequences: s(drained, seqDone), verify: s(seqDone, verified), cleanup: s(verified, Date.now()) };
-    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, steps, problems: removal.problems };
+    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, steps, problems: removal.problems, warnings };
   } finally {
     await source.end().catch(() => undefined);
     await target?.end().catch(() => undefined);

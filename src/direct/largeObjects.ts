@@ -47,7 +47,8 @@ export async function copyLargeObjects(source: pg.Client, target: pg.Client, onP
       }
     }
     await target.query('COMMIT');
-    onProgress?.(++done);
+    done += 1;
+    onProgress?.(done);
   }
   return done;
 }

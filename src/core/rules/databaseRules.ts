@@ -184,17 +184,26 @@ export function replicaIdentityRule(db: string, facts: DatabaseFacts): Validatio
   });
 }
 
-export function unloggedRule(db: string, facts: DatabaseFacts): ValidationSummaryItem {
+export function unloggedRule(f: ValidationFacts, db: string, facts: DatabaseFacts): ValidationSummaryItem {
   const unlogged = facts.tables.filter((t) => t.unlogged).map(tableName);
   if (!unlogged.length) return item(RULE.unlogged, [ok(`No unlogged tables in ${db}.`)]);
-  return item(RULE.unlogged, [warn(`${plural(unlogged.length, 'unlogged table')} in ${db} (${listSome(unlogged)}): copied once, but later changes are not replicated.`)], {
+  const what = f.engine === 'azure'
+    ? 'copied once, but later changes are not replicated.'
+    : 'not replicated while streaming (PostgreSQL writes no WAL for them): copied again at cutover, which their size makes longer; one that another table references keeps its first copy.';
+  return item(RULE.unlogged, [warn(`${plural(unlogged.length, 'unlogged table')} in ${db} (${listSome(unlogged)}): ${what}`)], {
     objects: unlogged,
     correctiveAction: `If their changes after the copy matter, make them logged on the source: ${statements(unlogged.map((n) => `ALTER TABLE ${n} SET LOGGED;`))}`,
   });
 }
 
-export function largeObjectsRule(db: string, facts: DatabaseFacts): ValidationSummaryItem {
+export function largeObjectsRule(f: ValidationFacts, db: string, facts: DatabaseFacts): ValidationSummaryItem {
   if (!facts.largeObjects) return item(RULE.largeObjects, [ok(`No large objects in ${db}.`)]);
+  if (f.engine !== 'azure') {
+    return item(RULE.largeObjects, [warn(`${db} has ${plural(facts.largeObjects, 'large object')}: not replicated while streaming, they are copied again at cutover (new ones created, removed ones removed), which their size makes longer.`)], {
+      objects: [plural(facts.largeObjects, 'large object')],
+      correctiveAction: 'If they are large, expect a longer cutover, or migrate offline.',
+    });
+  }
   return item(RULE.largeObjects, [warn(`${db} has ${plural(facts.largeObjects, 'large object')}: they are copied with the data, but changes to them after the copy are not replicated.`)], {
     objects: [plural(facts.largeObjects, 'large object')],
     correctiveAction: 'Stop writing large objects once the migration starts (until cutover), or migrate offline.',

@@ -55,7 +55,7 @@ export function databaseItems(f: ValidationFacts, db: string): ValidationSummary
   }
   const facts = probe.value;
   items.push(extensionsRule(f, db, facts), collationsRule(f, db));
-  if (online) items.push(replicaIdentityRule(db, facts), unloggedRule(db, facts), largeObjectsRule(db, facts), sequencesRule(db, facts));
+  if (online) items.push(replicaIdentityRule(db, facts), unloggedRule(f, db, facts), largeObjectsRule(f, db, facts), sequencesRule(db, facts));
   items.push(skewRule(f, db, facts));
   return items;
 }

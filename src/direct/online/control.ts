@@ -121,7 +121,7 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
       if (r.warnings.length) d.warnings = r.warnings;
       d.message = r.problems.length
         ? `Cut over in ${d.cutoverSeconds} s, but some replication objects could not be removed: ${r.problems.join(' ')}`
-        : `Cut over in ${d.cutoverSeconds} s (drain ${r.steps.drain} s, sequences ${r.steps.sequences} s, row counts ${r.steps.verify} s, cleanup ${r.steps.cleanup} s); ${r.sequencesSet} sequences set; row counts equal in ${r.verification.tablesChecked} tables.`;
+        : `Cut over in ${d.cutoverSeconds} s (drain ${r.steps.drain} s, sequences ${r.steps.sequences} s,${r.resynced.tables || r.resynced.largeObjects ? ` ${r.resynced.tables} unlogged tables and ${r.resynced.largeObjects} large objects copied again ${r.steps.resync} s,` : ''} row counts ${r.steps.verify} s, cleanup ${r.steps.cleanup} s); ${r.sequencesSet} sequences set; row counts equal in ${r.verification.tablesChecked} tables.`;
     } catch (e) {
       d.message = e instanceof CutoverError ? e.message : `Cutover of "${db.database}" failed: ${e instanceof Error ? e.message : String(e)}. Replication is still running; retry the cutover or cancel.`;
     } finally {

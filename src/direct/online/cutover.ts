@@ -4,6 +4,7 @@ import type { Verification } from '../../core/model';
 import { connect } from '../../pg/connection';
 import { applyDatabaseSettings, readDatabaseSettings } from '../dbSettings';
 import { beat, readHeartbeat } from './heartbeat';
+import { resyncUnreplicated } from './resync';
 import { monitorApp, nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
 export interface CutoverResult {
@@ -11,8 +12,10 @@ export interface CutoverResult {
   cutoverSeconds: number;
   sequencesSet: number;
   verification: Verification;
-  /** Seconds spent draining, setting sequences, counting rows and removing objects. */
-  steps: { drain: number; sequences: number; verify: number; cleanup: number };
+  /** Seconds spent draining, setting sequences, copying unlogged tables and large objects again, counting rows and removing objects. */
+  steps: { drain: number; sequences: number; resync: number; verify: number; cleanup: number };
+  /** Unlogged tables and large objects copied again (replication does not carry them). */
+  resynced: { tables: number; largeObjects: number };
   /** What could not be removed (named, with the reason); empty when everything went. */
   problems: string[];
   /** Database settings the target refused (see dbSettings.ts); the cutover still succeeded. */
@@ -51,10 +54,12 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
     const drained = Date.now();
     const sequencesSet = await syncSequences(source, target);
     const seqDone = Date.now();
+    const resync = await resyncUnreplicated(db, source, target);
+    const resynced = Date.now();
     // Exact counts read every row on both sides (seconds per million rows); verify 'none' skips them.
     const verification: Verification = opts.verify === false
       ? { mode: 'counts', state: 'Succeeded', tablesChecked: 0, mismatches: [] }
-      : await compareRowCounts(source, target);
+      : await compareRowCounts(source, target, new Set(resync.failed));
     const verified = Date.now();
     if (verification.state === 'Failed') {
       const list = verification.mismatches.map((m) => `${m.table} (source ${m.source}, target ${m.target})`).join(', ');
@@ -62,13 +67,13 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
     }
     // The database's settings, now that the migration's own sessions are done writing.
     const settings = await readDatabaseSettings(source);
-    const warnings = settings.length ? await applyDatabaseSettings(target, db.database, settings) : [];
+    const warnings = [...resync.warnings, ...(settings.length ? await applyDatabaseSettings(target, db.database, settings) : [])];
     await source.end().catch(() => undefined);
     await target.end().catch(() => undefined);
     const removal = await removeReplication(db);
     const s = (a: number, b: number) => Math.round(b - a) / 1000;
-    const steps = { drain: s(started, drained), sequences: s(drained, seqDone), verify: s(seqDone, verified), cleanup: s(verified, Date.now()) };
-    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, steps, problems: removal.problems, warnings };
+    const steps = { drain: s(started, drained), sequences: s(drained, seqDone), resync: s(seqDone, resynced), verify: s(resynced, verified), cleanup: s(verified, Date.now()) };
+    return { database: db.database, cutoverSeconds: (Date.now() - started) / 1000, sequencesSet, verification, steps, problems: removal.problems, warnings, resynced: { tables: resync.tables, largeObjects: resync.largeObjects } };
   } finally {
     await source.end().catch(() => undefined);
     await target?.end().catch(() => undefined);
@@ -93,19 +98,23 @@ export async function syncSequences(source: pg.Client, target: pg.Client): Promi
   return n;
 }
 
-/** Row counts of every table with data (leaf tables), source against target. */
-export async function compareRowCounts(source: pg.Client, target: pg.Client): Promise<Verification> {
+/**
+ * Row counts of every table with data (leaf tables), source against target; unlogged tables
+ * too (copied again at cutover), but those in `skip` (not copied again).
+ */
+export async function compareRowCounts(source: pg.Client, target: pg.Client, skip: Set<string> = new Set()): Promise<Verification> {
   const list = await source.query(
     `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgflex') AND n.nspname NOT LIKE 'pg\\_%'
+     WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgflex') AND n.nspname NOT LIKE 'pg\\_%'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
      ORDER BY 1, 2`);
   const mismatches: Verification['mismatches'] = [];
-  for (const row of list.rows as { nspname: string; relname: string }[]) {
+  const rows = (list.rows as { nspname: string; relname: string }[]).filter((r) => !skip.has(qualified(r.nspname, r.relname)));
+  for (const row of rows) {
     const t = qualified(row.nspname, row.relname);
     const sql = `SELECT count(*)::bigint AS n FROM ONLY ${t}`;
     const [s, d] = await Promise.all([source.query(sql), target.query(sql).catch(() => ({ rows: [{ n: 'missing' }] }))]);
     if (String(s.rows[0].n) !== String(d.rows[0].n)) mismatches.push({ table: t, source: String(s.rows[0].n), target: String(d.rows[0].n) });
   }
-  return { mode: 'counts', state: mismatches.length ? 'Failed' : 'Succeeded', tablesChecked: list.rows.length, mismatches };
+  return { mode: 'counts', state: mismatches.length ? 'Failed' : 'Succeeded', tablesChecked: rows.length, mismatches };
 }

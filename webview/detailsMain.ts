@@ -56,8 +56,8 @@ const actions: DetailsActions = {
   cancel: () => {
     const m = view?.snapshot?.migration;
     if (!m) return;
-    confirmCancel(m, () => {
-      rpc.request('cancel', { confirmed: true }).then((r) => say('info', r.message ?? 'Cancel requested.'), (e: Error) => say('error', e.message));
+    confirmCancel(m, (databases) => {
+      rpc.request('cancel', { confirmed: true, ...(databases ? { databases } : {}) }).then((r) => say('info', r.message ?? 'Cancel requested.'), (e: Error) => say('error', e.message));
     });
   },
   copyJson: () => void run('copyJson'),

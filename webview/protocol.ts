@@ -278,7 +278,7 @@ export const detailsMethods = {
   ready: method(none, obj({ ref: checkRef, snapshot: opt(checkSnapshot), refresh: checkRefreshInfo, error: opt(str) })),
   refresh: method(none, checkSnapshot),
   cutover: method(obj({ databases: opt(arr(str, 64)), confirmed: bool }), ok),
-  cancel: method(obj({ confirmed: bool }), ok),
+  cancel: method(obj({ confirmed: bool, databases: opt(arr(str)) }), ok),
   applyFix: method(obj({ fixId: str, args: opt(rec(str)) }), ok),
   copyJson: method(none, ok),
   retry: method(none, ok),

@@ -158,18 +158,25 @@ export class DirectProvider implements MigrationProvider {
    * Cancel and wait (up to about 10 s) until it has stopped. The target databases stay.
    * A migration whose process is gone is marked Canceled here, and its sessions ended.
    */
-  async cancel(target: ServerRef, name: string, _databases?: string[]): Promise<void> {
+  async cancel(target: ServerRef, name: string, databases?: string[]): Promise<void> {
     const run = this.run(target, name);
     const online = this.store.load(targetKeyOf(target), name);
     // An online migration past its copy has no run to stop: its replication objects go.
     const copying = run
       ? !isTerminal(run.migration) && run.migration.currentStatus?.state !== 'WaitingForUserAction'
       : online?.migration.currentStatus?.state === 'InProgress' && runnerAlive(online);
+    const some = databases?.length && online && !online.spec.databases.every((db) => databases.includes(db)) ? databases : undefined;
     if (online?.spec.mode === 'Online' && !copying) {
-      const r = await cancelOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(online) });
+      const r = await cancelOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(online) }, some);
       if (run) Object.assign(run.tracker.migration, r.migration);
       if (r.problems.length) throw new Error(r.migration.currentStatus?.error);
       return;
+    }
+    if (some) {
+      // Databases copying side by side share one worker budget and snapshot set: they stop together.
+      throw new Error(
+        `"${name}" is copying, and its databases stop together: ${some.join(', ')} can be canceled alone only once an online migration streams. Cancel the whole migration (no database named), or wait.`,
+      );
     }
     if (run) {
       run.cancel();

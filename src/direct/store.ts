@@ -89,14 +89,31 @@ export class RecordStore {
       .filter((r): r is MigrationRecord => r !== undefined);
   }
 
-  requestCancel(targetKey: string, name: string): void {
+  /** Ask the process running a migration to cancel it: all of it, or only `databases`. */
+  requestCancel(targetKey: string, name: string, databases?: string[]): void {
     const f = this.file(targetKey, name, 'cancel');
     mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
-    writeFileSync(f, `${new Date().toISOString()}\n`);
+    writeFileSync(f, `${new Date().toISOString()}\n${JSON.stringify(databases ?? [])}\n`);
   }
 
   cancelRequested(targetKey: string, name: string): boolean {
     return existsSync(this.file(targetKey, name, 'cancel'));
+  }
+
+  /** The databases a cancel request names ([] for all), or undefined when none is pending. */
+  cancelRequest(targetKey: string, name: string): string[] | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.file(targetKey, name, 'cancel'), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const dbs = JSON.parse(text.split('\n')[1] || '[]') as unknown;
+      return Array.isArray(dbs) ? dbs.filter((d): d is string => typeof d === 'string') : [];
+    } catch {
+      return [];
+    }
   }
 
   clearCancel(targetKey: string, name: string): void {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Migration } from '../../src/core/model';
-import { migrationPrefix } from '../../src/direct/online/names';
+import { migrationPrefix, replicationName } from '../../src/direct/online/names';
 import type { TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 import { dumpTables, replicationObjects, SCHEMA, sequenceValue, Writer } from './onlineFixture';
@@ -100,5 +100,36 @@ describe('pgflex CLI, direct online (spawns node dist/cli.js)', function () {
     assert.match(w.stderr, /latency/);
     assert.deepEqual(await dumpTables(target, db), await dumpTables(source, db));
     assert.deepEqual(await replicationObjects(source, db, migrationPrefix(name)), []);
+  });
+
+  it('"pgflex cancel --database" from another process cancels one database while the watcher streams the other; cutover ends it', async () => {
+    const [a, b] = [uniqueDb('onlclica'), uniqueDb('onlclicb')];
+    for (const db of [a, b]) {
+      await source.psql('postgres', `CREATE DATABASE ${db}`);
+      await source.psql(db, SCHEMA);
+    }
+    const name = `onl-cancel-one-${process.pid}`;
+    const targetUrl = target.url('postgres', false);
+    const watcher = cli(['migrate', '--mode', 'online', '--cutover', 'wait', '--source', source.url('postgres', false), '--target', targetUrl, '--database', a, '--database', b, '--name', name], env);
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const s = await cli(['status', '--target', targetUrl, '--name', name, '--json'], env);
+      if (s.code === 4) break;
+      assert.ok(Date.now() < until, `never waited for cutover: ${s.stderr}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const c = await cli(['cancel', '--target', targetUrl, '--name', name, '--database', a, '--json'], env);
+    assert.equal(c.code, 4, `still waiting for the other database's cutover: ${c.stderr}`);
+    assert.match(c.stderr, new RegExp(`Canceled ${a}; ${b} still streams`));
+    const m = lastJson(c.stdout);
+    assert.equal(m.currentStatus?.currentSubStateDetails?.dbDetails?.[a]?.migrationState, 'Canceled');
+    assert.deepEqual(await replicationObjects(source, a, replicationName(name, a)), []);
+    await source.psql(b, `INSERT INTO t_int (v, n) VALUES ('late', 1)`);
+    const cut = await cli(['cutover', '--target', targetUrl, '--name', name, '--json'], env);
+    assert.equal(cut.code, 0, cut.stderr);
+    const w = await watcher;
+    assert.equal(w.code, 0, w.stderr);
+    assert.deepEqual(await dumpTables(target, b), await dumpTables(source, b));
+    assert.deepEqual(await replicationObjects(source, b, migrationPrefix(name)), []);
   });
 });

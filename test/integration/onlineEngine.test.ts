@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { DirectMigrationRun } from '../../src/direct/engine';
 import { DirectProvider } from '../../src/direct/provider';
 import { watchOnline } from '../../src/direct/online/control';
-import { migrationPrefix } from '../../src/direct/online/names';
+import { migrationPrefix, replicationName } from '../../src/direct/online/names';
 import { targetKeyOf } from '../../src/direct/store';
 import { specFor, tempStore } from '../harness/migrationSpec';
 import { available, type PgVersion, type TestServer } from '../harness/postgres';
@@ -125,6 +125,59 @@ describe('direct online migration through the engine (real servers)', function (
     assert.match(d.warnings![0], /^The unlogged table public\.kinds could not be copied again at cutover \(.*foreign key.*\); it holds the rows of the initial copy\.$/);
     assert.equal(d.verification?.tablesChecked, 3, 'row counts compared for t, cache and items');
     assert.deepEqual(await replicationObjects(source, db, migrationPrefix(spec.name)), []);
+  });
+
+  it('cancels one database of a streaming migration (dbsToCancelMigrationOn): its replication objects go, the other streams on and cuts over', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const [a, b] = [uniqueDb('onlcancela'), uniqueDb('onlcancelb')];
+    for (const db of [a, b]) {
+      await source.psql('postgres', `CREATE DATABASE ${db}`);
+      await source.psql(db, SCHEMA);
+    }
+    const p = new DirectProvider({ store: tempStore(), watchOnline: true, sourcePassword: () => source.password, targetPassword: () => target.password });
+    const spec = specFor(source, target, [a, b], `onl-cancel1-${process.pid}`, { mode: 'Online' });
+    const run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });
+    assert.equal((await run.done).currentStatus?.state, 'WaitingForUserAction');
+    await p.cancel(spec.target, spec.name, [a]);
+    let m = await p.get(spec.target, spec.name);
+    const dbs = m.currentStatus!.currentSubStateDetails!.dbDetails!;
+    assert.equal(m.currentStatus?.state, 'WaitingForUserAction');
+    assert.equal(dbs[a].migrationState, 'Canceled');
+    assert.equal(dbs[b].migrationState, 'WaitingForCutoverTrigger');
+    assert.deepEqual(m.dbsToCancelMigrationOn, [a]);
+    assert.match(m.currentStatus?.error ?? '', new RegExp(`Canceled ${a}; ${b} still streams`));
+    assert.deepEqual(await replicationObjects(source, a, replicationName(spec.name, a)), []);
+    assert.deepEqual(await replicationObjects(target, a, replicationName(spec.name, a)), []);
+    assert.ok((await replicationObjects(source, b, replicationName(spec.name, b))).length >= 2, 'the other database still replicates');
+    // Changes to the canceled database no longer reach the target; the other's still do.
+    await source.psql(a, `INSERT INTO t_int (v, n) VALUES ('after cancel', 1)`);
+    await source.psql(b, `INSERT INTO t_int (v, n) VALUES ('after cancel', 1)`);
+    await p.cutover(spec.target, spec.name);
+    m = await p.get(spec.target, spec.name);
+    assert.equal(m.currentStatus?.state, 'Succeeded', JSON.stringify(m.currentStatus));
+    assert.equal(m.currentStatus!.currentSubStateDetails!.dbDetails![a].migrationState, 'Canceled');
+    assert.equal(m.currentStatus!.currentSubStateDetails!.dbDetails![b].migrationState, 'Succeeded');
+    assert.deepEqual(await dumpTables(target, b), await dumpTables(source, b));
+    assert.equal((await target.psql(a, "SELECT count(*) FROM t_int WHERE v = 'after cancel'")).trim(), '0');
+    assert.deepEqual(await replicationObjects(source, b, migrationPrefix(spec.name)), []);
+  });
+
+  it('refuses to cancel only some databases while they copy, and says what to do', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const [a, b] = [uniqueDb('offcancela'), uniqueDb('offcancelb')];
+    for (const db of [a, b]) {
+      await source.psql('postgres', `CREATE DATABASE ${db}`);
+      await source.psql(db, SCHEMA);
+    }
+    const p = new DirectProvider({ store: tempStore(), engine: { copyRateLimit: 20_000 } });
+    const spec = specFor(source, target, [a, b], `off-cancel1-${process.pid}`);
+    const run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });
+    await assert.rejects(p.cancel(spec.target, spec.name, [a]), /is copying, and its databases stop together: .* can be canceled alone only once an online migration streams\. Cancel the whole migration/);
+    assert.equal(run.migration.currentStatus?.state, 'InProgress', 'nothing was canceled');
+    await p.cancel(spec.target, spec.name);
+    assert.equal((await run.done).currentStatus?.state, 'Canceled');
   });
 
   it('cancel mid-copy stops the run and leaves no slot, publication or subscription', async () => {

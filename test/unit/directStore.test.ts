@@ -36,10 +36,14 @@ describe('direct record store', () => {
   it('carries a cancel request between processes as a marker file', () => {
     const store = new RecordStore(mkdtempSync(path.join(os.tmpdir(), 'pgflex-store-')));
     assert.equal(store.cancelRequested('k', 'm'), false);
+    assert.equal(store.cancelRequest('k', 'm'), undefined);
     store.requestCancel('k', 'm');
     assert.equal(store.cancelRequested('k', 'm'), true);
+    assert.deepEqual(store.cancelRequest('k', 'm'), [], 'all databases');
     store.clearCancel('k', 'm');
     assert.equal(store.cancelRequested('k', 'm'), false);
+    store.requestCancel('k', 'm', ['orders', 'billing']);
+    assert.deepEqual(store.cancelRequest('k', 'm'), ['orders', 'billing'], 'only these');
   });
 
   it('tells a live runner from a dead one', () => {

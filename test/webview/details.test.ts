@@ -90,6 +90,16 @@ describe('webview: details', () => {
     assert.match(await w.page.locator('#db-table tr[data-db="billing"]').innerText(), /2\.5 min/, 'latency in minutes over a minute');
     assert.equal(await w.page.locator('#db-table tr[data-db="orders"] svg.spark polyline').count(), 1, 'sparkline drawn');
     assert.match(await w.page.locator('#azure-limits').innerText(), /7 days.*72 hours.*2026-12-01 08:00:00 UTC/);
+    // Cancel one of two streaming databases: the others go on streaming.
+    await w.page.locator('#cancel').click();
+    await until(() => w.page.locator('#cancel-dialog').isVisible(), 'cancel dialog');
+    assert.equal(await w.page.locator('#cancel-databases vscode-checkbox').count(), 2);
+    await w.page.locator('#cancel-databases vscode-checkbox[data-db="billing"]').click();
+    assert.equal(await w.page.locator('#cancel-confirm').innerText(), 'Cancel 1 of 2 databases');
+    await w.page.locator('#cancel-confirm').click();
+    await until(() => w.requests('cancel').length === 1, 'cancel posted');
+    assert.deepEqual(w.requests('cancel')[0], { confirmed: true, databases: ['orders'] });
+    await until(async () => (await w.page.locator('#cancel-dialog').count()) === 0, 'cancel dialog closed');
     await w.page.locator('#cutover').click();
     await until(() => w.page.locator('#cutover-dialog').isVisible(), 'cutover dialog');
     const dialog = await w.page.locator('#cutover-dialog').innerText();

@@ -44,13 +44,39 @@ export function confirmCutover(m: Migration, onConfirm: (databases: string[]) =>
   return d;
 }
 
-export function confirmCancel(m: Migration, onConfirm: () => void): HTMLDialogElement {
+/**
+ * `onConfirm` gets the databases to cancel, or undefined for all of them. Databases can be
+ * chosen once two or more stream (waiting for cutover); the others go on streaming.
+ */
+export function confirmCancel(m: Migration, onConfirm: (databases?: string[]) => void): HTMLDialogElement {
+  const streaming = cutoverRows(m).filter((r) => r.waiting).map((r) => r.name);
+  const chosen = new Set(streaming);
+  const go = h('vscode-button', {
+    id: 'cancel-confirm',
+    onclick: () => {
+      if (streaming.length > 1 && chosen.size === 0) return;
+      d.close();
+      onConfirm(streaming.length > 1 && chosen.size < streaming.length ? streaming.filter((db) => chosen.has(db)) : undefined);
+    },
+  }, 'Cancel migration');
   const d = h('dialog', { id: 'cancel-dialog', 'aria-labelledby': 'cancel-title' },
     h('h2', { id: 'cancel-title' }, `Cancel "${m.name}"?`),
     h('p', null, 'The migration stops and its replication objects are removed. Databases already created on the target stay there: drop them yourself when you no longer need them.'),
+    streaming.length > 1 ? h('fieldset', { id: 'cancel-databases' },
+      h('legend', null, 'Databases to cancel (the others go on streaming)'),
+      streaming.map((db) => h('vscode-checkbox', {
+        'data-db': db, checked: true,
+        onchange: (e: Event) => {
+          if (checkedOf(e)) chosen.add(db);
+          else chosen.delete(db);
+          go.textContent = chosen.size === streaming.length ? 'Cancel migration' : `Cancel ${chosen.size} of ${streaming.length} databases`;
+          if (chosen.size === 0) go.setAttribute('disabled', '');
+          else go.removeAttribute('disabled');
+        },
+      }, db))) : null,
     h('div', { class: 'dialog-actions' },
       h('vscode-button', { id: 'cancel-dismiss', appearance: 'secondary', onclick: () => d.close() }, 'Keep running'),
-      h('vscode-button', { id: 'cancel-confirm', onclick: () => { d.close(); onConfirm(); } }, 'Cancel migration'),
+      go,
     ),
   ) as HTMLDialogElement;
   show(d);

@@ -129,7 +129,7 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
       sink.changed();
     }
   }));
-  const left = Object.values(all).filter((d) => d.migrationState !== 'Succeeded');
+  const left = Object.values(all).filter((d) => d.migrationState !== 'Succeeded' && d.migrationState !== 'Canceled');
   if (left.length === 0) {
     m.currentStatus!.state = 'Succeeded';
     m.currentStatus!.currentSubStateDetails!.currentSubState = 'Completed';
@@ -143,25 +143,46 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
   sink.changed();
 }
 
-/** Cancel: replication objects removed on both servers; the target databases stay. */
-export async function performCancel(rec: MigrationRecord, secrets: Secrets, sink: ModelSink): Promise<string[]> {
+/**
+ * Cancel: replication objects removed on both servers; the target databases stay. `only`
+ * cancels those databases and leaves the others streaming (ARM's dbsToCancelMigrationOn); the
+ * migration ends once no database streams any more.
+ */
+export async function performCancel(rec: MigrationRecord, secrets: Secrets, sink: ModelSink, only?: string[]): Promise<string[]> {
   const m = sink.migration;
-  const problems = (await Promise.all(dbsOf(rec, secrets).map((db) => removeReplication(db)))).flatMap((r) => r.problems);
+  const all = details(m);
+  const ended = (db: string) => all[db]?.migrationState === 'Succeeded' || all[db]?.migrationState === 'Canceled';
+  const dbs = dbsOf(rec, secrets, only?.length ? only : undefined).filter((db) => !ended(db.database));
+  const problems = (await Promise.all(dbs.map((db) => removeReplication(db)))).flatMap((r) => r.problems);
   const now = new Date().toISOString();
-  m.cancel = 'True';
-  m.endedOn = now;
-  for (const d of Object.values(details(m))) {
-    if (d.migrationState === 'Succeeded') continue;
+  if (only?.length) m.dbsToCancelMigrationOn = [...only];
+  for (const { database } of dbs) {
+    const d = (all[database] ??= { databaseName: database });
     d.migrationState = 'Canceled';
     d.endedOn ??= now;
     d.migrationOperation = undefined;
-    d.message = `Canceled. The database "${d.databaseName}" is left on the target as it is; drop it there if you do not want it.`;
+    d.latency = undefined;
+    d.message = `Canceled. The database "${database}" is left on the target as it is; drop it there if you do not want it.`;
   }
-  m.currentStatus!.state = 'Canceled';
-  m.currentStatus!.currentSubStateDetails!.currentSubState = undefined;
+  const streaming = rec.spec.databases.filter((db) => !ended(db));
+  const canceled = dbs.map((d) => d.database);
+  const left = problems.length ? ` These replication objects could not be removed (run "pgflex cancel" again, or remove them by hand): ${problems.join(' ')}` : '';
+  if (streaming.length) {
+    // Some databases still stream: the migration goes on for them.
+    m.currentStatus!.error = `Canceled ${canceled.join(', ')}; ${streaming.join(', ')} still ${streaming.length > 1 ? 'stream' : 'streams'}, waiting for cutover. The canceled databases are left on the target; drop them there if you do not want them.${left}`;
+    sink.changed();
+    return problems;
+  }
+  m.cancel = 'True';
+  m.endedOn = now;
+  const cutOver = rec.spec.databases.filter((db) => all[db]?.migrationState === 'Succeeded');
+  m.currentStatus!.state = cutOver.length ? 'Succeeded' : 'Canceled';
+  m.currentStatus!.currentSubStateDetails!.currentSubState = cutOver.length ? 'Completed' : undefined;
   m.currentStatus!.error = problems.length
     ? `Canceled, but these replication objects could not be removed (run "pgflex cancel" again, or remove them by hand): ${problems.join(' ')}`
-    : `Canceled by the user. The target databases (${rec.spec.databases.join(', ')}) are left in place; drop them on the target if you do not want them.`;
+    : cutOver.length
+      ? `${cutOver.join(', ')} cut over; ${rec.spec.databases.filter((db) => !cutOver.includes(db)).join(', ')} canceled and left on the target (drop them there if you do not want them).`
+      : `Canceled by the user. The target databases (${rec.spec.databases.join(', ')}) are left in place; drop them on the target if you do not want them.`;
   sink.changed();
   return problems;
 }
@@ -230,12 +251,15 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
       if (o.signal?.aborted) return 'Detached';
       const state = sink.migration.currentStatus?.state;
       if (state === 'Succeeded' || state === 'Canceled') return state;
-      if (ref.store.cancelRequested(ref.targetKey, ref.name)) {
+      const cancelOf = ref.store.cancelRequest(ref.targetKey, ref.name);
+      if (cancelOf !== undefined) {
         await Promise.all([...monitors.values()].map((x) => x.stop()));
         monitors.clear();
-        await performCancel(rec, ref.secrets, saved);
+        await performCancel(rec, ref.secrets, saved, cancelOf);
         ref.store.clearCancel(ref.targetKey, ref.name);
-        return 'Canceled';
+        const after = sink.migration.currentStatus?.state;
+        if (after === 'Succeeded' || after === 'Canceled') return after;
+        continue;
       }
       const request = claimCutoverRequest(ref);
       if (request) await performCutover(rec, ref.secrets, saved, request.length ? request : undefined).catch((e) => {
@@ -324,16 +348,26 @@ export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 
  * Cancel from any process: a running watcher is asked; otherwise the replication objects are
  * removed here, whatever state the record is in (a crashed run may have left them).
  */
-export async function cancelOnline(ref: OnlineRef): Promise<{ migration: Migration; problems: string[] }> {
+export async function cancelOnline(ref: OnlineRef, only?: string[]): Promise<{ migration: Migration; problems: string[] }> {
   const rec = load(ref);
   if (rec.migration.currentStatus?.state === 'Succeeded') throw new Error(`The migration "${ref.name}" has already ended (Succeeded); there is nothing to cancel.`);
+  const unknown = (only ?? []).filter((db) => !rec.spec.databases.includes(db));
+  if (unknown.length) throw new Error(`The migration "${ref.name}" has no database ${unknown.map((d) => `"${d}"`).join(', ')}; its databases are ${rec.spec.databases.join(', ')}.`);
+  const done = (m: Migration) => m.currentStatus?.state === 'Canceled' || (only?.length ? only.every((db) => details(m)[db]?.migrationState === 'Canceled') : false);
   if (watchedElsewhere(rec, ref)) {
-    ref.store.requestCancel(ref.targetKey, ref.name);
-    const m = await waitForRecord(ref, (x) => x.currentStatus?.state === 'Canceled', 30_000);
-    if (m.currentStatus?.state === 'Canceled') return { migration: m, problems: [] };
+    ref.store.requestCancel(ref.targetKey, ref.name, only);
+    const m = await waitForRecord(ref, done, 30_000);
+    if (done(m)) return { migration: m, problems: [] };
   }
   const fresh = load(ref);
-  const problems = await performCancel(fresh, ref.secrets, { migration: fresh.migration, changed: () => undefined });
+  const problems = await performCancel(fresh, ref.secrets, { migration: fresh.migration, changed: () => undefined }, only);
+  if (fresh.migration.currentStatus?.state === 'WaitingForUserAction') {
+    // The others stream on; no process watches them now (a watcher would have taken the request).
+    fresh.pid = undefined;
+    ref.store.save(fresh);
+    ref.store.clearCancel(ref.targetKey, ref.name);
+    return { migration: fresh.migration, problems };
+  }
   fresh.pid = undefined;
   ref.store.save(fresh);
   ref.store.clearCancel(ref.targetKey, ref.name);

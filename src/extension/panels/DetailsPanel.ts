@@ -223,12 +223,12 @@ export class DetailsPanel {
         void this.refreshNow();
         return { message: 'Cutover requested. The migration completes once the remaining changes are applied.' };
       },
-      cancel: async ({ confirmed }) => {
+      cancel: async ({ confirmed, databases }) => {
         if (!confirmed) throw new Error('Confirm the cancellation first.');
         if (this.migration && isTerminal(this.migration)) throw new Error(`"${this.ref.name}" has already ended (${stateOf(this.migration)}); there is nothing to cancel.`);
         const { provider, target } = await this.resolve();
-        s.log.info(`Details: cancel of "${this.ref.name}".`);
-        await provider.cancel(target, this.ref.name);
+        s.log.info(`Details: cancel of "${this.ref.name}"${databases?.length ? ` (${databases.join(', ')})` : ''}.`);
+        await provider.cancel(target, this.ref.name, databases);
         void this.refreshNow();
         return { message: 'Cancel requested. Databases already created on the target stay there: drop them when you no longer need them.' };
       },

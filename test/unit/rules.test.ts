@@ -406,6 +406,12 @@ describe('validation rules: privileges and roles', () => {
     assert.equal(n.state, 'Warning');
     assert.match(n.messages!.at(-1)!.message, /not a superuser, so role passwords cannot be read/);
     assert.match(n.correctiveAction!, /ALTER ROLE … PASSWORD/);
+    // A target user that may not create roles fails the rule before anything is migrated.
+    if (f.target.ok) Object.assign(f.target.value.user, { superuser: false, createrole: false });
+    const c = serverItem(runRules(f), 'RolesValidation');
+    assert.equal(c.state, 'Failed');
+    assert.match(c.messages!.at(-1)!.message, /may not create roles.*Reporting is missing/);
+    assert.match(c.correctiveAction!, /CREATEROLE.*CREATE ROLE "Reporting";.*or migrate without roles/);
   });
 });
 

@@ -320,6 +320,14 @@ export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
   const missing = names.filter((r) => !onTarget.has(r));
   const create = missing.length ? `Create the missing roles on the target first: ${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')} (add LOGIN PASSWORD '…' for roles that sign in).` : '';
   if (f.engine !== 'azure' && names.length && f.migrateRoles) {
+    const tu = f.target.value.user;
+    if (missing.length && !tu.superuser && !tu.createrole) {
+      messages.push(fail(`The target user "${tu.name}" may not create roles (neither superuser nor CREATEROLE), and ${listSome(missing)} ${missing.length > 1 ? 'are' : 'is'} missing on the target.`));
+      return item(RULE.roles, messages, {
+        objects: missing,
+        correctiveAction: `Grant CREATEROLE to "${tu.name}" on the target (ALTER ROLE ${quoteIdent(tu.name)} CREATEROLE), create the roles there first (${missing.map((r) => `CREATE ROLE ${quoteIdent(r)};`).join(' ')}), or migrate without roles.`,
+      });
+    }
     messages.push(ok(`Ownership and grants are carried: ${listSome(names.map(describe), 5)}.`));
     if (missing.length) messages.push(ok(`Created on the target before the schema, with the roles that are members of them, their memberships and settings: ${listSome(missing)}.`));
     if (f.source.ok && !f.source.value.user.superuser) {

@@ -382,6 +382,14 @@ describe('validation rules: privileges and roles', () => {
     assert.match(r.messages![0].message, /holds 4 grants in app/);
   });
 
+  it('Azure service asked to migrate roles from a source that is not a Single Server: says the service carries none', () => {
+    const f = cleanFacts({ engine: 'azure', migrateRoles: true });
+    const r = serverItem(runRules(f), 'RolesValidation');
+    assert.equal(r.state, 'Warning');
+    assert.match(r.messages![0].message, /only from an Azure Single Server source, and not from PostgreSQL 16/);
+    assert.doesNotMatch(JSON.stringify(serverItem(runRules({ ...f, migrateRoles: false }), 'RolesValidation')), /Single Server source/);
+  });
+
   it('direct engine: says ownership and grants are not copied, naming the roles, and which are missing', () => {
     const f = cleanFacts();
     f.sourceDatabases.app = { ok: true, value: database('app', { roles: [{ name: 'app_owner', owns: 3, grants: 0 }, { name: 'Reporting', owns: 0, grants: 4 }] }) };

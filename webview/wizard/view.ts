@@ -277,7 +277,9 @@ function databasesView(c: WizardController): Child {
       h('vscode-checkbox', { id: 'overwrite', checked: c.draft.overwrite, onchange: (e: Event) => c.update({ overwrite: checkedOf(e) }) }, 'Overwrite these databases on the target'),
     ) : null,
     h('vscode-checkbox', { id: 'migrate-roles', checked: Boolean(c.draft.migrateRoles), onchange: (e: Event) => c.update({ migrateRoles: checkedOf(e) }) }, 'Migrate roles: create the roles that own objects or hold grants in these databases, and keep owners and grants'),
-    c.draft.migrateRoles ? h('p', { class: 'hint', id: 'migrate-roles-note' }, 'Roles are created on the target where missing, with their members, memberships and settings; passwords come along when the source user may read them (a superuser). SUPERUSER, REPLICATION and BYPASSRLS never do.') : null,
+    c.draft.migrateRoles ? h('p', { class: 'hint', id: 'migrate-roles-note' }, c.draft.provider === 'azure'
+      ? 'The Azure migration service carries roles, ownership and grants from a Single Server source (not PostgreSQL 16); passwords of roles other than the admin are not copied.'
+      : 'Roles are created on the target where missing, with their members, memberships and settings; passwords come along when the source user may read them (a superuser). SUPERUSER, REPLICATION and BYPASSRLS never do.') : null,
   ];
 }
 

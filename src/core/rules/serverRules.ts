@@ -347,6 +347,10 @@ export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
       correctiveAction: `${create ? `${create} ` : ''}After the migration, re-apply ownership and grants on the target: pg_dump --schema-only of each source database, filtered to its ALTER … OWNER TO, GRANT and REVOKE lines, is the script to run there.`,
     });
   }
+  if (f.engine === 'azure' && f.migrateRoles && f.source.ok && (!isAzureSingleServer(f.source.value) || majorOf(f.source.value.versionNum) >= 16)) {
+    // The service's documented limit: roles, owners and grants come only from a Single Server, never from 16.
+    messages.push(warn(`The Azure migration service migrates roles, ownership and grants only from an Azure Single Server source, and not from PostgreSQL 16: with this source, "migrate roles" carries nothing.`));
+  }
   for (const r of missing) messages.push(warn(`Role ${describe(r)} but does not exist on the target: its objects would belong to the migrating user and its grants would be lost.`));
   if (!messages.length) messages.push(ok(names.length ? `All ${plural(names.length, 'role')} owning objects or holding grants exist on the target.` : 'No roles other than built-in ones own objects or hold grants.'));
   return item(RULE.roles, messages, { objects: missing, correctiveAction: create || undefined });

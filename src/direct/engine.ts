@@ -458,7 +458,7 @@ export class DirectMigrationRun {
       step('Setting sequences');
       await timed('sequences', () => copySequences(snap.holder, tgt, this.opts.excludeSchemas));
       step('Copying large objects');
-      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt, undefined, this.spec.migrateRoles ? { unowned: this.migration.roles?.unowned ?? [] } : undefined));
+      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt, this.spec.migrateRoles ? { owners: { unowned: this.migration.roles?.unowned ?? [] } } : {}));
     } finally {
       await this.sessions.close(tgt);
     }

@@ -202,7 +202,7 @@ describe('validation rules: online mode', () => {
     assert.match(u.messages![0].message, /copied again at cutover/);
     const lo = dbItem(d, 'app', 'LargeObjectsValidation');
     assert.equal(lo.state, 'Warning');
-    assert.match(lo.messages![0].message, /3 large objects: not replicated while streaming, they are copied again at cutover/);
+    assert.match(lo.messages![0].message, /3 large objects: not replicated while streaming, they are brought up to date at cutover/);
     // The Azure service does not copy them again.
     const az = runRules({ ...f, engine: 'azure' });
     assert.match(dbItem(az, 'app', 'UnloggedTablesValidation').messages![0].message, /later changes are not replicated/);

@@ -199,7 +199,7 @@ export function unloggedRule(f: ValidationFacts, db: string, facts: DatabaseFact
 export function largeObjectsRule(f: ValidationFacts, db: string, facts: DatabaseFacts): ValidationSummaryItem {
   if (!facts.largeObjects) return item(RULE.largeObjects, [ok(`No large objects in ${db}.`)]);
   if (f.engine !== 'azure') {
-    return item(RULE.largeObjects, [warn(`${db} has ${plural(facts.largeObjects, 'large object')}: not replicated while streaming, they are copied again at cutover (new ones created, removed ones removed), which their size makes longer.`)], {
+    return item(RULE.largeObjects, [warn(`${db} has ${plural(facts.largeObjects, 'large object')}: not replicated while streaming, they are brought up to date at cutover (removed ones unlinked, new and changed ones copied; comparing them reads them on both servers), which makes it longer.`)], {
       objects: [plural(facts.largeObjects, 'large object')],
       correctiveAction: 'If they are large, expect a longer cutover, or migrate offline.',
     });

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { connect } from '../../pg/connection';
 import { copyChunk, TEXT_SETTINGS } from '../copyTable';
-import { copyLargeObjects } from '../largeObjects';
+import { changedLargeObjects, copyLargeObjects } from '../largeObjects';
 import { destroyClient } from '../sessions';
 import { listTables } from '../tables';
 import { HEARTBEAT_SCHEMA } from './names';
@@ -54,9 +54,10 @@ export async function resyncUnreplicated(db: OnlineDb, source: pg.Client, target
       }
     }
   }
-  // Large objects: the target's set becomes the source's (new ones created, removed ones unlinked, every one rewritten).
+  // Large objects: the target's set becomes the source's (removed ones unlinked, new or changed ones copied).
   const kept = (await source.query("SELECT coalesce(array_agg(oid), '{}') AS oids FROM pg_largeobject_metadata")).rows[0].oids as number[];
   await target.query('SELECT count(lo_unlink(oid)) FROM pg_largeobject_metadata WHERE oid <> ALL($1::oid[])', [kept]);
-  if (kept.length) out.largeObjects = await copyLargeObjects(source, target);
+  const changed = await changedLargeObjects(source, target);
+  if (changed.size) out.largeObjects = await copyLargeObjects(source, target, { only: changed });
   return out;
 }

@@ -101,15 +101,15 @@ function panelServices(ctx: PgflexContext): PanelServices {
       return p;
     },
     async testConnection(server, password, role) {
-      const pw = password ?? (await entraToken(ctx, server));
+      const pw = await passwordFor(ctx, server, password);
       const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role)), firewallDeps(ctx));
       return { ok, message, ...(version !== undefined ? { version } : {}) };
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
       const { listUserDatabases } = lazy();
       const list = await listUserDatabases(
-        connInfo(source, sourcePassword ?? (await entraToken(ctx, source)), 'source'),
-        connInfo(target, targetPassword ?? (await entraToken(ctx, target)), 'target'),
+        connInfo(source, await passwordFor(ctx, source, sourcePassword), 'source'),
+        connInfo(target, await passwordFor(ctx, target, targetPassword), 'target'),
       );
       return list.map((d) => ({ name: d.name, sizeBytes: d.sizeBytes, existsOnTarget: d.existsOnTarget ?? false }));
     },
@@ -178,6 +178,17 @@ function firewallDeps(ctx: PgflexContext): FirewallOfferDeps {
     },
     log: (message) => ctx.log.info(message),
   };
+}
+
+/**
+ * The password a panel call connects with: the one typed in the webview, else an Entra token
+ * for an Azure server. Either is registered with the log first, so it is masked should a
+ * message ever carry it.
+ */
+async function passwordFor(ctx: PgflexContext, server: ServerRef, typed: string | undefined): Promise<string | undefined> {
+  const pw = typed ?? (await entraToken(ctx, server));
+  ctx.log.addSecret(pw);
+  return pw;
 }
 
 async function entraToken(ctx: PgflexContext, server: ServerRef): Promise<string | undefined> {

@@ -16,7 +16,7 @@ import type { Chunk, TablePlan } from './tables';
 import { LOAD_SETTINGS } from './targetSettings';
 
 /** Session settings that make text COPY output identical whatever the servers' defaults. */
-export const TEXT_SETTINGS = "SET datestyle = 'ISO, MDY'; SET intervalstyle = 'postgres'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'";
+const TEXT_SETTINGS = "SET datestyle = 'ISO, MDY'; SET intervalstyle = 'postgres'; SET extra_float_digits = 3; SET client_encoding = 'UTF8'";
 
 export interface CopyResult {
   /** Rows the target's COPY committed. */

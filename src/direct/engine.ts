@@ -309,7 +309,7 @@ export class DirectMigrationRun {
         try {
           await applyDatabaseAcl(admin, db, acl, this.migration.roles?.unowned ?? []);
         } catch (e) {
-          throw new Error(`Giving database "${db}" its owner and grants on the target failed: ${explainPgError(e, this.target).message}`);
+          throw new Error(`Giving database "${db}" its owner and grants on the target failed: ${explainPgError(e, this.target).message} Grant the target user membership in the database's owner role there (or connect as a superuser), or migrate without roles.`);
         } finally {
           await this.sessions.close(admin);
         }

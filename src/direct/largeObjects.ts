@@ -5,13 +5,14 @@
  */
 import type pg from 'pg';
 import { quoteIdent } from '../core/format';
+import { applyGrants, grantsJson, type Grant } from './acl';
 
 const PIECE = 1024 * 1024;
 
 interface LargeObject {
   oid: string;
   owner: string;
-  grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
+  grants: Grant[] | null;
 }
 
 export interface LargeObjectCopyOptions {
@@ -28,10 +29,7 @@ export interface LargeObjectCopyOptions {
 export async function copyLargeObjects(source: pg.Client, target: pg.Client, o: LargeObjectCopyOptions = {}): Promise<number> {
   const { onProgress, owners } = o;
   const los = await source.query(
-    `SELECT l.oid::int8::text AS oid, pg_get_userbyid(l.lomowner) AS owner,
-            CASE WHEN l.lomacl IS NULL THEN NULL ELSE
-              (SELECT json_agg(json_build_object('grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
-                                                 'privilege', a.privilege_type, 'grantable', a.is_grantable)) FROM aclexplode(l.lomacl) a) END AS grants
+    `SELECT l.oid::int8::text AS oid, pg_get_userbyid(l.lomowner) AS owner, ${grantsJson('l.lomacl')} AS grants
        FROM pg_largeobject_metadata l ORDER BY l.oid`,
   );
   const me = owners ? ((await target.query('SELECT current_user AS me')).rows[0].me as string) : '';
@@ -49,10 +47,7 @@ export async function copyLargeObjects(source: pg.Client, target: pg.Client, o: 
     }
     if (owners && !owners.unowned.includes(owner)) {
       if (owner !== me) await target.query(`ALTER LARGE OBJECT ${oid} OWNER TO ${quoteIdent(owner)}`);
-      if (grants) {
-        await target.query(`REVOKE ALL ON LARGE OBJECT ${oid} FROM PUBLIC`);
-        for (const g of grants) await target.query(`GRANT ${g.privilege} ON LARGE OBJECT ${oid} TO ${g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`);
-      }
+      if (grants) await applyGrants(target, `LARGE OBJECT ${oid}`, grants, ['PUBLIC']);
     }
     await target.query('COMMIT');
     done += 1;

@@ -220,20 +220,16 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
 
 /**
  * Post-data in dependency order: indexes and keys (those not built early), then what hangs on
- * them, then foreign keys, then the rest one by one. `done` holds entries built already.
+ * them, then foreign keys, then the rest one by one; in each group, entries marked oneAtATime
+ * first, alone. `done` holds entries built already.
  */
 export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<string>, onDone: (e: PostDataEntry) => void, pool?: ClientPool): Promise<void> {
   const own = pool ?? new ClientPool(ctx.sessions, ctx.target, pd.prelude);
   try {
     for (const g of [1, 2, 3, 4] as const) {
       const todo = pd.entries.filter((e) => e.group === g && !done.has(postDataKey(e)));
-      if (g === 2) {
-        // A partitioned index becomes valid when its last partition's index is attached. Two
-        // attaches committing side by side each see the other's as not attached yet, and the
-        // parent index would stay invalid: attaches go one at a time, in pg_dump's order.
-        await runPostDataEntries(ctx, own, todo.filter((e) => e.type === 'INDEX ATTACH'), false, onDone);
-        await runPostDataEntries(ctx, own, todo.filter((e) => e.type !== 'INDEX ATTACH'), true, onDone);
-      } else await runPostDataEntries(ctx, own, todo, g !== 4, onDone);
+      await runPostDataEntries(ctx, own, todo.filter((e) => e.oneAtATime), false, onDone);
+      await runPostDataEntries(ctx, own, todo.filter((e) => !e.oneAtATime), g !== 4, onDone);
     }
   } finally {
     if (!pool) await own.closeAll();

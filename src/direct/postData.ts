@@ -24,6 +24,13 @@ export interface PostDataEntry {
    * 4: the rest, one at a time in dump order (materialized view refresh, event triggers...).
    */
   group: 1 | 2 | 3 | 4;
+  /**
+   * Run alone, in dump order, before the rest of its group: partition index attaches. A
+   * partitioned index becomes valid when its last partition's index is attached; two attaches
+   * committing side by side each see the other's as not attached yet, and the parent index
+   * would stay invalid.
+   */
+  oneAtATime?: true;
 }
 
 export interface PostData {
@@ -47,7 +54,7 @@ export function splitPostData(dump: string): PostData {
     const stop = i + 1 < heads.length ? heads[i + 1].index! : end >= 0 ? end : dump.length;
     const sql = dump.slice(start, stop).trim();
     const type = h[2];
-    return { type, name: h[1], schema: h[3], sql, table: tableOf(type, sql), group: groupOf(type) };
+    return { type, name: h[1], schema: h[3], sql, table: tableOf(type, sql), group: groupOf(type), ...(type === 'INDEX ATTACH' ? { oneAtATime: true as const } : {}) };
   });
   return { prelude, entries: entries.filter((e) => e.sql.length > 0) };
 }

@@ -13,7 +13,8 @@ import type pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../core/format';
 import type { RolesOutcome } from '../core/model';
 import { BUILTIN_ROLE_PREFIXES } from '../core/rules/catalog';
-import { USER_SCHEMA } from '../pg/facts';
+import { OBJECT_ACLS } from '../pg/facts';
+import { applyGrants, grantsJson, type Grant } from './acl';
 import { setClause } from './dbSettings';
 
 export interface SourceRole {
@@ -45,7 +46,7 @@ export interface Membership {
 export interface DatabaseAcl {
   owner: string;
   /** null: the defaults (PUBLIC may connect and create temporary tables). */
-  grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
+  grants: Grant[] | null;
 }
 
 export interface SourceRoles {
@@ -55,23 +56,9 @@ export interface SourceRoles {
   passwordsRead: boolean;
 }
 
-
-/** Role oids a database uses: owners (first column true) and grantees or policy roles. */
+/** Role oids a database uses: owners (`owns` true), and grantees and policy roles. */
 const USED_ROLES = `
-  with objs(owner, acl) as (
-    select c.relowner, c.relacl from pg_class c join pg_namespace n on n.oid = c.relnamespace where ${USER_SCHEMA}
-    union all select c.relowner, a.attacl from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-               where a.attacl is not null and ${USER_SCHEMA}
-    union all select n.nspowner, n.nspacl from pg_namespace n where ${USER_SCHEMA}
-    union all select p.proowner, p.proacl from pg_proc p join pg_namespace n on n.oid = p.pronamespace where ${USER_SCHEMA}
-    union all select t.typowner, t.typacl from pg_type t join pg_namespace n on n.oid = t.typnamespace where ${USER_SCHEMA}
-    union all select d.defaclrole, d.defaclacl from pg_default_acl d
-    union all select w.fdwowner, w.fdwacl from pg_foreign_data_wrapper w
-    union all select s.srvowner, s.srvacl from pg_foreign_server s
-    union all select e.evtowner, null from pg_event_trigger e
-    union all select l.lomowner, l.lomacl from pg_largeobject_metadata l
-    union all select d.datdba, d.datacl from pg_database d where d.datname = current_database()
-  )
+  with objs(owner, acl) as (${OBJECT_ACLS})
   select owner as oid, true as owns from objs
   union select a.grantee, false from objs cross join lateral aclexplode(objs.acl) a where a.grantee <> 0
   union select unnest(p.polroles), false from pg_policy p`;
@@ -91,15 +78,9 @@ export async function readSourceRoles(databases: string[], open: (db: string) =>
     const c = await open(db);
     try {
       for (const r of (await c.query(USED_ROLES)).rows as { oid: number; owns: boolean }[]) used.set(r.oid, (used.get(r.oid) ?? false) || r.owns);
-      const acl = (await c.query(
-        `select pg_get_userbyid(d.datdba) as owner,
-                case when d.datacl is null then null else
-                  (select coalesce(json_agg(json_build_object('grantee', case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end,
-                                                               'privilege', a.privilege_type, 'grantable', a.is_grantable)), '[]')
-                     from aclexplode(d.datacl) a) end as grants
-           from pg_database d where d.datname = current_database()`,
+      dbAcls[db] = (await c.query(
+        `select pg_get_userbyid(d.datdba) as owner, ${grantsJson('d.datacl')} as grants from pg_database d where d.datname = current_database()`,
       )).rows[0] as DatabaseAcl;
-      dbAcls[db] = acl;
     } finally {
       await close(c);
     }
@@ -241,13 +222,7 @@ export async function applyDatabaseAcl(target: pg.Client, database: string, acl:
   const db = quoteIdent(database);
   const me = (await target.query('select current_user as me')).rows[0].me as string;
   if (acl.owner !== me && !unowned.includes(acl.owner)) await target.query(`ALTER DATABASE ${db} OWNER TO ${quoteIdent(acl.owner)}`);
-  if (!acl.grants) return;
-  await target.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
-  await target.query(`REVOKE ALL ON DATABASE ${db} FROM ${quoteIdent(acl.owner)}`);
-  for (const g of acl.grants) {
-    const who = g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee);
-    await target.query(`GRANT ${g.privilege} ON DATABASE ${db} TO ${who}${g.grantable ? ' WITH GRANT OPTION' : ''}`);
-  }
+  if (acl.grants) await applyGrants(target, `DATABASE ${db}`, acl.grants, ['PUBLIC', acl.owner]);
 }
 
 function escapeRegExp(s: string): string {

@@ -17,6 +17,26 @@ const LOCALE_PROVIDERS: Record<string, string> = { c: 'libc', i: 'icu', b: 'buil
 /** Schemas that hold no user data. */
 export const USER_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'`;
 
+/**
+ * `(owner, acl)` of every object of the current database that pg_dump gives an owner or
+ * grants: relations and their columns, schemas, functions, types, default privileges,
+ * foreign-data wrappers and servers, event triggers, large objects, the database itself.
+ * Who uses a role: the validation's RolesValidation and the direct engine's role migration.
+ */
+export const OBJECT_ACLS = `
+    select c.relowner, c.relacl from pg_class c join pg_namespace n on n.oid = c.relnamespace where ${USER_SCHEMA}
+    union all select c.relowner, a.attacl from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+               where a.attacl is not null and ${USER_SCHEMA}
+    union all select n.nspowner, n.nspacl from pg_namespace n where ${USER_SCHEMA}
+    union all select p.proowner, p.proacl from pg_proc p join pg_namespace n on n.oid = p.pronamespace where ${USER_SCHEMA}
+    union all select t.typowner, t.typacl from pg_type t join pg_namespace n on n.oid = t.typnamespace where ${USER_SCHEMA}
+    union all select d.defaclrole, d.defaclacl from pg_default_acl d
+    union all select w.fdwowner, w.fdwacl from pg_foreign_data_wrapper w
+    union all select s.srvowner, s.srvacl from pg_foreign_server s
+    union all select e.evtowner, null from pg_event_trigger e
+    union all select l.lomowner, l.lomacl from pg_largeobject_metadata l
+    union all select d.datdba, d.datacl from pg_database d where d.datname = current_database()`;
+
 /** Objects created by CREATE EXTENSION come back with the extension, not with the data. */
 const NOT_EXTENSION_MEMBER = `not exists (select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype = 'e')`;
 
@@ -158,14 +178,7 @@ export async function readDatabaseFacts(client: pg.Client, opts: DatabaseFactsOp
                     from pg_extension e join pg_namespace n on n.oid = e.extnamespace order by 1`);
   const largeObjects = await client.query('select count(*)::int as n from pg_largeobject_metadata');
   const roles = await client.query(
-    `with objs(owner, acl) as (
-          select c.relowner, c.relacl from pg_class c join pg_namespace n on n.oid = c.relnamespace where ${USER_SCHEMA}
-          union all select n.nspowner, n.nspacl from pg_namespace n where ${USER_SCHEMA}
-          union all select p.proowner, p.proacl from pg_proc p join pg_namespace n on n.oid = p.pronamespace where ${USER_SCHEMA}
-          union all select t.typowner, t.typacl from pg_type t join pg_namespace n on n.oid = t.typnamespace where ${USER_SCHEMA}
-          union all select l.lomowner, l.lomacl from pg_largeobject_metadata l
-          union all select d.datdba, d.datacl from pg_database d where d.datname = current_database()
-        ),
+    `with objs(owner, acl) as (${OBJECT_ACLS}),
         owners as (select owner as oid, count(*) as n from objs group by owner),
         grants as (select a.grantee as oid, count(*) as n from objs cross join lateral aclexplode(objs.acl) a
                     where a.grantee <> 0 and a.grantee <> objs.owner group by a.grantee)

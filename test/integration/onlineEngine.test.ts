@@ -9,6 +9,16 @@ import { available, type PgVersion, type TestServer } from '../harness/postgres'
 import { sharedServer, uniqueDb } from '../harness/servers';
 import { dumpTables, replicationObjects, SCHEMA, sequenceValue, Writer } from './onlineFixture';
 
+/** Two databases with the online fixture's schema and rows. */
+async function twoDatabases(source: TestServer, prefix: string): Promise<[string, string]> {
+  const dbs: [string, string] = [uniqueDb(`${prefix}a`), uniqueDb(`${prefix}b`)];
+  for (const db of dbs) {
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql(db, SCHEMA);
+  }
+  return dbs;
+}
+
 describe('direct online migration through the engine (real servers)', function () {
   this.timeout(240_000);
 
@@ -126,7 +136,7 @@ describe('direct online migration through the engine (real servers)', function (
     // not counted, and the cutover says so.
     assert.match(d.message ?? '', /2 unlogged tables and 3 large objects copied again/, 'the changed, the new and the one changed in its third megabyte');
     assert.equal(d.warnings?.length, 1, JSON.stringify(d.warnings));
-    assert.match(d.warnings![0], /^The unlogged table public\.kinds could not be copied again at cutover \(.*foreign key.*\); it holds the rows of the initial copy\.$/);
+    assert.match(d.warnings![0], /^The unlogged table public\.kinds could not be copied again at cutover \(.*foreign key.*\); it holds the rows of the initial copy: copy it yourself after the cutover if its rows matter\.$/);
     assert.equal(d.verification?.tablesChecked, 3, 'row counts compared for t, cache and items');
     assert.deepEqual(await replicationObjects(source, db, migrationPrefix(spec.name)), []);
   });
@@ -134,11 +144,7 @@ describe('direct online migration through the engine (real servers)', function (
   it('cancels one database of a streaming migration (dbsToCancelMigrationOn): its replication objects go, the other streams on and cuts over', async () => {
     const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');
-    const [a, b] = [uniqueDb('onlcancela'), uniqueDb('onlcancelb')];
-    for (const db of [a, b]) {
-      await source.psql('postgres', `CREATE DATABASE ${db}`);
-      await source.psql(db, SCHEMA);
-    }
+    const [a, b] = await twoDatabases(source, 'onlcancel');
     const p = new DirectProvider({ store: tempStore(), watchOnline: true, sourcePassword: () => source.password, targetPassword: () => target.password });
     const spec = specFor(source, target, [a, b], `onl-cancel1-${process.pid}`, { mode: 'Online' });
     const run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });
@@ -170,11 +176,7 @@ describe('direct online migration through the engine (real servers)', function (
   it('refuses to cancel only some databases while they copy, and says what to do', async () => {
     const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');
-    const [a, b] = [uniqueDb('offcancela'), uniqueDb('offcancelb')];
-    for (const db of [a, b]) {
-      await source.psql('postgres', `CREATE DATABASE ${db}`);
-      await source.psql(db, SCHEMA);
-    }
+    const [a, b] = await twoDatabases(source, 'offcancel');
     const p = new DirectProvider({ store: tempStore(), engine: { copyRateLimit: 20_000 } });
     const spec = specFor(source, target, [a, b], `off-cancel1-${process.pid}`);
     const run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });

@@ -76,6 +76,7 @@ describe('post-data split (pg_dump plain output into TOC entries)', () => {
       pd.entries.map((e) => [e.type, e.group]),
       [['CONSTRAINT', 1], ['INDEX', 1], ['INDEX ATTACH', 2], ['TRIGGER', 2], ['FK CONSTRAINT', 3], ['MATERIALIZED VIEW DATA', 4]],
     );
+    assert.deepEqual(pd.entries.filter((e) => e.oneAtATime).map((e) => e.type), ['INDEX ATTACH'], 'partition index attaches run one at a time');
     assert.ok(pd.entries.every((e) => !/unrestrict|dump complete/.test(e.sql)));
   });
 

@@ -5,10 +5,9 @@
  * size adds to the cutover time; the cutover reports it as a step of its own.
  */
 import type pg from 'pg';
-import { connect } from '../../pg/connection';
-import { copyChunk, TEXT_SETTINGS } from '../copyTable';
+import { copyChunk, PipePool } from '../copyTable';
 import { changedLargeObjects, copyLargeObjects } from '../largeObjects';
-import { destroyClient } from '../sessions';
+import { Sessions } from '../sessions';
 import { listTables } from '../tables';
 import { HEARTBEAT_SCHEMA } from './names';
 import { monitorApp, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
@@ -33,25 +32,21 @@ export async function resyncUnreplicated(db: OnlineDb, source: pg.Client, target
   if (unlogged.rowCount) {
     const oids = new Set(unlogged.rows.map((r) => r.oid as number));
     const major = Math.floor(Number((await source.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
-    for (const t of (await listTables(source, major, [HEARTBEAT_SCHEMA])).filter((x) => oids.has(x.oid))) {
-      // A pipe of its own per table: a COPY that fails midway leaves its sockets unusable.
-      const src = await connect(sourceConn(db, monitorApp(db)));
-      const tgt = await connect(targetConn(db, monitorApp(db))).catch(async (e) => {
-        await src.end();
-        throw e;
-      });
-      try {
-        await src.query(TEXT_SETTINGS);
-        await tgt.query(TEXT_SETTINGS);
-        await copyChunk({ src, tgt }, t, { index: 0, of: 1 }, { truncateAndFreeze: true });
-        out.tables += 1;
-        await Promise.all([src.end(), tgt.end()]);
-      } catch (e) {
-        destroyClient(src);
-        destroyClient(tgt);
-        out.failed.push(t.name);
-        out.warnings.push(`The unlogged table ${t.name} could not be copied again at cutover (${e instanceof Error ? e.message : String(e)}); it holds the rows of the initial copy.`);
+    // The initial copy's pipes (a pair that fails midway is dropped, never reused); no snapshot: the writes have stopped.
+    const sessions = new Sessions(monitorApp(db));
+    const pipes = new PipePool(sessions, sourceConn(db), targetConn(db), undefined);
+    try {
+      for (const t of (await listTables(source, major, [HEARTBEAT_SCHEMA])).filter((x) => oids.has(x.oid))) {
+        try {
+          await pipes.use((p) => copyChunk(p, t, { index: 0, of: 1 }, { truncateAndFreeze: true }));
+          out.tables += 1;
+        } catch (e) {
+          out.failed.push(t.name);
+          out.warnings.push(`The unlogged table ${t.name} could not be copied again at cutover (${e instanceof Error ? e.message : String(e)}); it holds the rows of the initial copy: copy it yourself after the cutover if its rows matter.`);
+        }
       }
+    } finally {
+      await pipes.closeAll();
     }
   }
   // Large objects: the target's set becomes the source's (removed ones unlinked, new or changed ones copied).

@@ -9,10 +9,11 @@ import os from 'node:os';
 import type { Migration, TableProgress } from '../core/model';
 import type { MigrationSpec, Secrets } from '../core/provider';
 import { describeServer, explainPgError, withDatabase, type ConnInfo } from '../pg/connection';
+import { BuildLoad } from './buildLoad';
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
-import { analyzeTarget, BuildLoad, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
 import { foreignKeyTables, keysAsIndexes, quotedAll } from './postData';
 import { WorkerBudget } from './pool';
@@ -94,7 +95,7 @@ export class DirectMigrationRun {
     this.budget = new WorkerBudget(spec.jobs ?? opts.jobs ?? defaultJobs());
     this.indexBudget = new WorkerBudget(this.budget.size);
     this.copying = spec.databases.length;
-    this.builds = new BuildLoad();
+    this.builds = new BuildLoad(this.budget.size);
     this.sessions = new Sessions(appNameFor(spec.name));
     const prior = previous?.migration;
     const migration: Migration = {

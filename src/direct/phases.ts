@@ -9,6 +9,7 @@ import { qualified } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
 import { explainPgError, withDatabase } from '../pg/connection';
 import { ClientPool } from './clientPool';
+import { parallelWorkersSql, type BuildLoad } from './buildLoad';
 import { copyChunk, PipePool } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
 import { withoutOwners } from './roles';
@@ -41,23 +42,8 @@ export interface DbContext {
   unowned?: string[];
   /** Timeline of the work (PGFLEX_TRACE): each COPY and post-data step as it starts and ends. */
   trace?(event: string): void;
-  /** Whether copies still run, to size each index build's parallel workers. */
+  /** The migration's load on the target, to size each index build's parallel workers. */
   builds?: BuildLoad;
-}
-
-/**
- * Whether tables of the migration are still being copied. While
- * copies run the machine is full, and a build's parallel workers would only add their merge
- * work: builds then get none. Once every copy is done, the server decides (its own
- * max_parallel_maintenance_workers), so the last builds can use the cores the copies left.
- */
-export class BuildLoad {
-  copying = true;
-
-  /** The max_parallel_maintenance_workers for a build starting now (undefined: the server's). */
-  workersForNext(): number | undefined {
-    return this.copying ? 0 : undefined;
-  }
 }
 
 export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
@@ -189,14 +175,16 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 }
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
+  // Every entry counts as load from now until it ends: a build starting beside queued work gets no workers.
+  const ends = new Map(entries.map((e) => [e, ctx.builds?.queued()]));
   const one = async (e: PostDataEntry) => {
     const builds = e.type === 'INDEX' || e.type === 'CONSTRAINT' ? ctx.builds : undefined;
     try {
       await pool.use(async (c) => {
         if (builds) {
           const workers = builds.workersForNext();
-          await c.query(workers === undefined ? 'RESET max_parallel_maintenance_workers' : `SET max_parallel_maintenance_workers = ${workers}`);
-          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ?? "the server's setting"})`);
+          await c.query(parallelWorkersSql(workers));
+          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ? `up to ${workers}` : 0})`);
         } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
         await c.query(e.sql);
         if (e.then) await c.query(e.then);
@@ -204,17 +192,23 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${explainPgError(err, ctx.target).message}`);
+    } finally {
+      ends.get(e)?.();
     }
     ctx.trace?.(`${e.type.toLowerCase()} ${e.name} end`);
     onDone(e);
   };
   const budget = ctx.indexBudget ?? ctx.budget;
-  if (parallel) await runAll(budget, entries, one, ctx.signal);
-  else {
-    for (const e of entries) {
-      ctx.signal.throwIfAborted();
-      await budget.run(() => one(e));
+  try {
+    if (parallel) await runAll(budget, entries, one, ctx.signal);
+    else {
+      for (const e of entries) {
+        ctx.signal.throwIfAborted();
+        await budget.run(() => one(e));
+      }
     }
+  } finally {
+    for (const end of ends.values()) end?.(); // those a failure or a cancel left unstarted
   }
 }
 

@@ -7,9 +7,16 @@
  *   npm run bench:offline            (PGFLEX_BENCH_SCALE / PGFLEX_BENCH_SKEW_ROWS to shrink it)
  *
  * PGFLEX_BENCH_RUNS=n times the engine and pgcopydb n times each, in alternating order, and
- * prints the medians (a 2-core machine swings ±0.5 s from one run to the next);
- * PGFLEX_BENCH_OTHERS=0 skips the pg_dump runs; PGFLEX_BENCH_TARGET_VERSION=16 loads into a
- * PostgreSQL 16 target (the usual Single Server → Flexible Server path) instead of 15.
+ * prints the medians (a 2-core machine swings ±0.5 s from one run to the next, and its first
+ * runs are slower while the VM's memory warms up);
+ * PGFLEX_BENCH_OTHERS=0 skips the pg_dump runs;
+ * PGFLEX_BENCH_BASELINE=<another build's dist/cli.js> times that build in the same rounds (an
+ * A/B of an engine change);
+ * PGFLEX_BENCH_PERF=<prefix> records a system-wide perf profile of each run;
+ * PGFLEX_BENCH_TARGET_VERSION=16 loads into a PostgreSQL 16 target (the usual Single Server →
+ * Flexible Server path) instead of 15.
+ * Each run also prints the machine's CPU time it took (user, system, idle core-seconds). A first
+ * round of every contender is untimed (PGFLEX_BENCH_WARMUP=0 skips it): see main().
  *
  * Not part of npm test: it takes minutes and about 8 GB of disk at its peak.
  */
@@ -55,13 +62,43 @@ async function timed(label: string, fn: () => Promise<void>): Promise<number> {
   return s;
 }
 
-/** Run the CLI and sample its peak resident set (VmHWM) until it exits. */
-async function engineRun(source: TestServer, target: TestServer, db: string): Promise<{ seconds: number; peakMb: number; result: Record<string, unknown> }> {
-  const args = [path.join(ROOT, 'dist', 'cli.js'), 'migrate', '--source', source.url('postgres', false), '--target', target.url('postgres', false), '--database', DB, '--name', `bench-${Date.now()}`, '--jobs', '2', '--json', '--quiet'];
-  const env = { ...process.env, PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password, PGFLEX_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-state-')) };
-  // PGFLEX_BENCH_PERF=<file>: a system-wide perf profile of the engine's run (perf report -i <file>).
-  const perf = process.env.PGFLEX_BENCH_PERF ? spawn('perf', ['record', '-a', '-g', '-F', '299', '-o', process.env.PGFLEX_BENCH_PERF], { stdio: 'ignore' }) : undefined;
+/** The machine's CPU time so far, in seconds, from /proc/stat's first line. */
+function cpuNow(): { user: number; system: number; idle: number; iowait: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const hz = 100; // USER_HZ on Linux
+  return { user: (f[0] + f[1]) / hz, system: (f[2] + f[5] + f[6]) / hz, idle: f[3] / hz, iowait: f[4] / hz };
+}
+
+let profiles = 0;
+
+/**
+ * What a run cost the whole machine: busy core-seconds (both servers and the client) and idle
+ * ones. PGFLEX_BENCH_PERF=<prefix> also records a system-wide perf profile of each run, in
+ * <prefix>.<n>.<tool> (perf report -i <file>).
+ */
+async function cpuOf<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const prefix = process.env.PGFLEX_BENCH_PERF;
+  const file = prefix && `${prefix}.${++profiles}.${label.split(' ')[0]}`;
+  const perf = file ? spawn('perf', ['record', '-a', '-g', '-F', '299', '-o', file], { stdio: 'ignore' }) : undefined;
   if (perf) await new Promise((resolve) => setTimeout(resolve, 500)); // perf needs a moment to attach
+  const a = cpuNow();
+  const r = await fn();
+  const b = cpuNow();
+  if (perf) {
+    const stopped = new Promise((resolve) => perf.on('close', resolve));
+    perf.kill('SIGINT');
+    await stopped;
+    process.stderr.write(`${label}: perf profile in ${file}\n`);
+  }
+  const d = (k: keyof typeof a) => (b[k] - a[k]).toFixed(1);
+  process.stderr.write(`${label}: machine CPU user ${d('user')} s, system ${d('system')} s, idle ${d('idle')} s, iowait ${d('iowait')} s\n`);
+  return r;
+}
+
+/** Run the CLI and sample its peak resident set (VmHWM) until it exits. */
+async function engineRun(source: TestServer, target: TestServer, db: string, cli = path.join(ROOT, 'dist', 'cli.js')): Promise<{ seconds: number; peakMb: number; result: Record<string, unknown> }> {
+  const args = [cli, 'migrate', '--source', source.url('postgres', false), '--target', target.url('postgres', false), '--database', DB, '--name', `bench-${Date.now()}`, '--jobs', '2', '--json', '--quiet'];
+  const env = { ...process.env, PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password, PGFLEX_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'pgflex-bench-state-')) };
   const t0 = Date.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -77,11 +114,6 @@ async function engineRun(source: TestServer, target: TestServer, db: string): Pr
   }, 50);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
-  if (perf) {
-    const stopped = new Promise((resolve) => perf.on('close', resolve));
-    perf.kill('SIGINT');
-    await stopped;
-  }
   const seconds = (Date.now() - t0) / 1000;
   if (code !== 0) throw new Error(`the engine exited with ${code}`);
   void db;
@@ -134,7 +166,10 @@ async function main(): Promise<void> {
     // of the engine's (which creates it itself).
     const createdb = `createdb -h 127.0.0.1 -p ${target.port} -U postgres ${DB}`;
     const times: Record<string, number[]> = {};
-    const note = (k: string, v: number) => (times[k] ??= []).push(v);
+    let warming = false;
+    const note = (k: string, v: number) => {
+      if (!warming) (times[k] ??= []).push(v);
+    };
     const ENGINE = 'pgflex engine';
     const PGCOPYDB = 'pgcopydb clone --table-jobs 2 --index-jobs 2';
     let engine: Awaited<ReturnType<typeof engineRun>> | undefined;
@@ -143,7 +178,7 @@ async function main(): Promise<void> {
     const runEngine = async () => {
       await fresh(DB);
       process.stderr.write(`pgflex direct engine... (started ${new Date().toISOString()})\n`);
-      const r = await engineRun(source, target, DB);
+      const r = await cpuOf('pgflex direct engine', () => engineRun(source, target, DB));
       process.stderr.write(`pgflex direct engine: ${r.seconds.toFixed(1)} s\n`);
       await check('pgflex engine', DB);
       if (!engine || r.peakMb > engine.peakMb) engine = r;
@@ -154,25 +189,39 @@ async function main(): Promise<void> {
     const runPgcopydb = async () => {
       await fresh(DB);
       rmSync(`${tmp}/pgcopydb`, { recursive: true, force: true });
-      note(PGCOPYDB, await timed('pgcopydb', () =>
+      note(PGCOPYDB, await cpuOf('pgcopydb', () => timed('pgcopydb', () =>
         sh(`${createdb} && pgcopydb clone --source "$SRC" --target "$TGT" --table-jobs 2 --index-jobs 2 --dir "${tmp}/pgcopydb" --no-owner --no-acl`, {
           ...process.env,
           PGPASSWORD: password,
           SRC: `postgres://postgres@127.0.0.1:${source.port}/${DB}?sslmode=disable`,
           TGT: `postgres://postgres@127.0.0.1:${target.port}/${DB}?sslmode=disable`,
         }, 24),
-      ));
+      )));
       await check('pgcopydb', DB);
     };
-    // Alternate who goes first, so neither always inherits the other's writeback.
+    // PGFLEX_BENCH_BASELINE=<another build's dist/cli.js>: that build runs too, in the same
+    // rounds, so a change to the engine is measured against the code before it on one machine state.
+    const baselineCli = process.env.PGFLEX_BENCH_BASELINE;
+    const runBaseline = async () => {
+      await fresh(DB);
+      const r = await cpuOf('baseline engine', () => engineRun(source, target, DB, baselineCli));
+      process.stderr.write(`baseline engine: ${r.seconds.toFixed(1)} s\n`);
+      await check('baseline engine', DB);
+      note(`baseline engine (${baselineCli})`, r.seconds);
+    };
+    const contenders = [runEngine, ...(baselineCli ? [runBaseline] : []), runPgcopydb];
+    // A first untimed round: on this VM, memory a process touches for the first time costs far
+    // more than memory touched before (the first rounds measured 1-3 s slower for everyone), and
+    // each contender touches it in its own pattern. PGFLEX_BENCH_WARMUP=0 skips it.
+    if (process.env.PGFLEX_BENCH_WARMUP !== '0') {
+      warming = true;
+      process.stderr.write('warm-up round (untimed)\n');
+      for (const run of contenders) await run();
+      warming = false;
+    }
+    // Alternate who goes first, so no one always inherits another's writeback or a machine still warming up.
     for (let i = 0; i < RUNS; i++) {
-      if (i % 2 === 0) {
-        await runEngine();
-        await runPgcopydb();
-      } else {
-        await runPgcopydb();
-        await runEngine();
-      }
+      for (const run of i % 2 === 0 ? contenders : [...contenders].reverse()) await run();
     }
 
     if (OTHERS) {

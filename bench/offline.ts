@@ -13,6 +13,7 @@
  * PGFLEX_BENCH_BASELINE=<another build's dist/cli.js> times that build in the same rounds (an
  * A/B of an engine change);
  * PGFLEX_BENCH_PERF=<prefix> records a system-wide perf profile of each run;
+ * PGFLEX_BENCH_IDLE=1 prints the half-seconds of each run in which half a core or more idled;
  * PGFLEX_BENCH_TARGET_VERSION=16 loads into a PostgreSQL 16 target (the usual Single Server →
  * Flexible Server path) instead of 15.
  * Each run also prints the machine's CPU time it took (user, system, idle core-seconds). A first
@@ -82,7 +83,21 @@ async function cpuOf<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const perf = file ? spawn('perf', ['record', '-a', '-g', '-F', '299', '-o', file], { stdio: 'ignore' }) : undefined;
   if (perf) await new Promise((resolve) => setTimeout(resolve, 500)); // perf needs a moment to attach
   const a = cpuNow();
+  // PGFLEX_BENCH_IDLE=1: where in the run the machine idled (half-second windows with half a core or more free).
+  const windows: string[] = [];
+  let last = a;
+  const t0 = Date.now();
+  const sampler = process.env.PGFLEX_BENCH_IDLE === '1' ? setInterval(() => {
+    const now = cpuNow();
+    const idle = now.idle + now.iowait - last.idle - last.iowait;
+    if (idle >= 0.25) windows.push(`${((Date.now() - t0) / 1000).toFixed(1)}s:${(idle * 2).toFixed(1)}`);
+    last = now;
+  }, 500) : undefined;
   const r = await fn();
+  if (sampler) {
+    clearInterval(sampler);
+    process.stderr.write(`${label}: idle cores by half-second (time:cores idle) ${windows.join(' ') || 'none'}\n`);
+  }
   const b = cpuNow();
   if (perf) {
     const stopped = new Promise((resolve) => perf.on('close', resolve));

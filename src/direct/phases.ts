@@ -176,7 +176,8 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
   // Every entry counts as load from now until it ends: a build starting beside queued work gets no workers.
-  const ends = new Map(entries.map((e) => [e, ctx.builds?.queued()]));
+  const releases = entries.map(() => ctx.builds?.queued());
+  const ends = new Map(entries.map((e, i) => [e, releases[i]]));
   const one = async (e: PostDataEntry) => {
     const builds = e.type === 'INDEX' || e.type === 'CONSTRAINT' ? ctx.builds : undefined;
     try {
@@ -208,7 +209,7 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
       }
     }
   } finally {
-    for (const end of ends.values()) end?.(); // those a failure or a cancel left unstarted
+    for (const end of releases) end?.(); // those a failure or a cancel left unstarted
   }
 }
 

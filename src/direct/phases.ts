@@ -176,9 +176,8 @@ export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
 
 export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entries: PostDataEntry[], parallel: boolean, onDone: (e: PostDataEntry) => void): Promise<void> {
   // Every entry counts as load from now until it ends: a build starting beside queued work gets no workers.
-  const releases = entries.map(() => ctx.builds?.queued());
-  const ends = new Map(entries.map((e, i) => [e, releases[i]]));
-  const one = async (e: PostDataEntry) => {
+  const jobs = entries.map((e) => ({ e, end: ctx.builds?.queued() }));
+  const one = async ({ e, end }: (typeof jobs)[number]) => {
     const builds = e.type === 'INDEX' || e.type === 'CONSTRAINT' ? ctx.builds : undefined;
     try {
       await pool.use(async (c) => {
@@ -194,22 +193,22 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
       if (ctx.signal.aborted) throw err;
       throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${explainPgError(err, ctx.target).message}`);
     } finally {
-      ends.get(e)?.();
+      end?.();
     }
     ctx.trace?.(`${e.type.toLowerCase()} ${e.name} end`);
     onDone(e);
   };
   const budget = ctx.indexBudget ?? ctx.budget;
   try {
-    if (parallel) await runAll(budget, entries, one, ctx.signal);
+    if (parallel) await runAll(budget, jobs, one, ctx.signal);
     else {
-      for (const e of entries) {
+      for (const job of jobs) {
         ctx.signal.throwIfAborted();
-        await budget.run(() => one(e));
+        await budget.run(() => one(job));
       }
     }
   } finally {
-    for (const end of releases) end?.(); // those a failure or a cancel left unstarted
+    for (const job of jobs) job.end?.(); // those a failure or a cancel left unstarted
   }
 }
 

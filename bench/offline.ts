@@ -64,10 +64,11 @@ async function timed(label: string, fn: () => Promise<void>): Promise<number> {
 }
 
 /** The machine's CPU time so far, in seconds, from /proc/stat's first line. */
-function cpuNow(): { user: number; system: number; idle: number; iowait: number } {
+function cpuNow(): { user: number; system: number; idle: number; iowait: number; steal: number } {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const hz = 100; // USER_HZ on Linux
-  return { user: (f[0] + f[1]) / hz, system: (f[2] + f[5] + f[6]) / hz, idle: f[3] / hz, iowait: f[4] / hz };
+  // steal: time the hypervisor gave this VM's cores to others (a slow host shows here, when it reports it).
+  return { user: (f[0] + f[1]) / hz, system: (f[2] + f[5] + f[6]) / hz, idle: f[3] / hz, iowait: f[4] / hz, steal: (f[7] ?? 0) / hz };
 }
 
 let profiles = 0;
@@ -77,7 +78,10 @@ let profiles = 0;
  * ones. PGFLEX_BENCH_PERF=<prefix> also records a system-wide perf profile of each run, in
  * <prefix>.<n>.<tool> (perf report -i <file>).
  */
-async function cpuOf<T>(label: string, fn: () => Promise<T>): Promise<T> {
+/** Machine CPU of one run: busy core-seconds (user + system), idle ones, and those stolen by the host. */
+interface CpuUse { busy: number; idle: number; steal: number }
+
+async function cpuOf<T>(label: string, fn: () => Promise<T>, spent?: (u: CpuUse) => void): Promise<T> {
   const prefix = process.env.PGFLEX_BENCH_PERF;
   const file = prefix && `${prefix}.${++profiles}.${label.split(' ')[0]}`;
   const perf = file ? spawn('perf', ['record', '-a', '-g', '-F', '299', '-o', file], { stdio: 'ignore' }) : undefined;
@@ -106,7 +110,8 @@ async function cpuOf<T>(label: string, fn: () => Promise<T>): Promise<T> {
     process.stderr.write(`${label}: perf profile in ${file}\n`);
   }
   const d = (k: keyof typeof a) => (b[k] - a[k]).toFixed(1);
-  process.stderr.write(`${label}: machine CPU user ${d('user')} s, system ${d('system')} s, idle ${d('idle')} s, iowait ${d('iowait')} s\n`);
+  process.stderr.write(`${label}: machine CPU user ${d('user')} s, system ${d('system')} s, idle ${d('idle')} s, iowait ${d('iowait')} s, steal ${d('steal')} s\n`);
+  spent?.({ busy: b.user + b.system - a.user - a.system, idle: b.idle + b.iowait - a.idle - a.iowait, steal: b.steal - a.steal });
   return r;
 }
 
@@ -185,6 +190,11 @@ async function main(): Promise<void> {
     const note = (k: string, v: number) => {
       if (!warming) (times[k] ??= []).push(v);
     };
+    // The machine's CPU per timed run, by contender: the work each one costs, whatever the wall time.
+    const cpu: Record<string, CpuUse[]> = {};
+    const noteCpu = (k: string) => (u: CpuUse) => {
+      if (!warming) (cpu[k] ??= []).push(u);
+    };
     const ENGINE = 'pgflex engine';
     const PGCOPYDB = 'pgcopydb clone --table-jobs 2 --index-jobs 2';
     let engine: Awaited<ReturnType<typeof engineRun>> | undefined;
@@ -193,7 +203,7 @@ async function main(): Promise<void> {
     const runEngine = async () => {
       await fresh(DB);
       process.stderr.write(`pgflex direct engine... (started ${new Date().toISOString()})\n`);
-      const r = await cpuOf('pgflex direct engine', () => engineRun(source, target, DB));
+      const r = await cpuOf('pgflex direct engine', () => engineRun(source, target, DB), noteCpu(ENGINE));
       process.stderr.write(`pgflex direct engine: ${r.seconds.toFixed(1)} s\n`);
       await check('pgflex engine', DB);
       if (!engine || r.peakMb > engine.peakMb) engine = r;
@@ -211,18 +221,19 @@ async function main(): Promise<void> {
           SRC: `postgres://postgres@127.0.0.1:${source.port}/${DB}?sslmode=disable`,
           TGT: `postgres://postgres@127.0.0.1:${target.port}/${DB}?sslmode=disable`,
         }, 24),
-      )));
+      ), noteCpu(PGCOPYDB)));
       await check('pgcopydb', DB);
     };
     // PGFLEX_BENCH_BASELINE=<another build's dist/cli.js>: that build runs too, in the same
     // rounds, so a change to the engine is measured against the code before it on one machine state.
     const baselineCli = process.env.PGFLEX_BENCH_BASELINE;
+    const BASELINE = `baseline engine (${baselineCli})`;
     const runBaseline = async () => {
       await fresh(DB);
-      const r = await cpuOf('baseline engine', () => engineRun(source, target, DB, baselineCli));
+      const r = await cpuOf('baseline engine', () => engineRun(source, target, DB, baselineCli), noteCpu(BASELINE));
       process.stderr.write(`baseline engine: ${r.seconds.toFixed(1)} s\n`);
       await check('baseline engine', DB);
-      note(`baseline engine (${baselineCli})`, r.seconds);
+      note(BASELINE, r.seconds);
     };
     const contenders = [runEngine, ...(baselineCli ? [runBaseline] : []), runPgcopydb];
     // A first untimed round: on this VM, memory a process touches for the first time costs far
@@ -262,6 +273,17 @@ async function main(): Promise<void> {
     for (const [k, v] of Object.entries(results)) {
       const all = times[k].length > 1 ? `   (${times[k].map((x) => x.toFixed(1)).join(', ')})` : '';
       lines.push(`  ${k.padEnd(46)} ${v.toFixed(1).padStart(7)} s   ${(v / base).toFixed(2)}x pgcopydb${all}`);
+    }
+    // Wall time on this 2-core VM also depends on how busy the host is; the busy core-seconds
+    // are the work itself. Where one tool leaves cores idle and the other does not, a slower host
+    // moves the wall-time ratio toward the work ratio.
+    const work = (k: string) => median((cpu[k] ?? []).map((u) => u.busy));
+    if (cpu[ENGINE] && cpu[PGCOPYDB]) {
+      const idle = (k: string) => median(cpu[k].map((u) => u.idle));
+      const steal = Math.max(...Object.values(cpu).flat().map((u) => u.steal));
+      lines.push(`  machine CPU per run (medians, busy + idle core-seconds; the work ratio is busy against pgcopydb's busy):`);
+      for (const k of Object.keys(cpu)) lines.push(`    ${k.padEnd(44)} ${work(k).toFixed(1).padStart(5)} + ${idle(k).toFixed(1).padStart(4)}   work ${(work(k) / work(PGCOPYDB)).toFixed(2)}x`);
+      lines.push(`    most core-seconds the host took back (steal) in one run: ${steal.toFixed(1)}`);
     }
     if (!engine) throw new Error('the engine did not run');
     const dbd = (engine.result as { currentStatus?: { currentSubStateDetails?: { dbDetails?: Record<string, { phaseSeconds?: Record<string, number> }> } } }).currentStatus?.currentSubStateDetails?.dbDetails?.[DB];

@@ -324,6 +324,7 @@ export class DirectMigrationRun {
       ? await onlineSnapshot(this.sessions, onlineDb(this.spec.name, db, this.source, this.target))
       : await exportSnapshot(this.sessions, ctx.source);
     const tables = await listTables(snap.holder, sourceMajor, this.opts.excludeSchemas);
+    ctx.tableBytes = new Map(tables.map((x) => [quotedAll(x.schema, x.table), x.bytes]));
     const prior = new Map((d.tables ?? []).map((x) => [x.name, x]));
     d.tables = tables.map((x): TableProgress => {
       const p = prior.get(x.name);

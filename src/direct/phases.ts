@@ -10,6 +10,7 @@ import type { ConnInfo } from '../pg/connection';
 import { explainPgError, withDatabase } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { parallelWorkersSql, type BuildLoad } from './buildLoad';
+import { sortMemoryFor, sortMemorySql } from './buildMemory';
 import { copyChunk, PipePool } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
 import { withoutOwners } from './roles';
@@ -44,6 +45,8 @@ export interface DbContext {
   trace?(event: string): void;
   /** The migration's load on the target, to size each index build's parallel workers. */
   builds?: BuildLoad;
+  /** Each table's size on the source, by `"schema"."table"` (as post-data entries name it), to size its btree sorts. */
+  tableBytes?: Map<string, number>;
 }
 
 export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
@@ -183,8 +186,9 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
       await pool.use(async (c) => {
         if (builds) {
           const workers = builds.workersForNext();
-          await c.query(parallelWorkersSql(workers));
-          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ? `up to ${workers}` : 0})`);
+          const memory = sortMemoryFor(e.sql, workers, e.table ? ctx.tableBytes?.get(e.table) : undefined);
+          await c.query(`${parallelWorkersSql(workers)}; ${sortMemorySql(memory)}`);
+          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ? `up to ${workers}` : 0}, sort memory ${memory})`);
         } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
         await c.query(e.sql);
         if (e.then) await c.query(e.then);

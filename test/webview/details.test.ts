@@ -173,6 +173,18 @@ describe('webview: details', () => {
     await until(async () => /Retrying/.test(await w.page.locator('#action-msg').innerText()), 'retry result shown');
   });
 
+  it('keeps the keyboard focus on the Cutover button while status updates redraw the page', async () => {
+    const ref = { provider: 'direct', targetId: 'tgt.example:5432', name: 'move' };
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(ONLINE_WAITING)) });
+    await until(() => w.page.locator('#cutover').isVisible(), 'the Cutover button');
+    await w.page.locator('#cutover').focus();
+    const later = JSON.parse(JSON.stringify(ONLINE_WAITING));
+    later.currentStatus.currentSubStateDetails.dbDetails.billing.latency = 3;
+    await w.send({ type: 'event', name: 'snapshot', payload: snapshot(later) });
+    await until(async () => /3 s/.test(await w.page.locator('#db-table tr[data-db="billing"]').innerText()), 'the new latency shown');
+    assert.equal(await w.page.evaluate('document.activeElement.id'), 'cutover', 'focus kept on Cutover');
+  });
+
   it('shows the host error when the migration cannot be loaded, and rejects a malformed snapshot', async () => {
     const ref = { provider: 'direct', targetId: 'direct:gone:5432@x', name: 'lost' };
     w = await openWebview({

@@ -113,9 +113,34 @@ describe('webview: wizard', () => {
     // Keyboard: arrow keys move between tabs, Enter opens one.
     await w.page.locator('#tab-source').focus();
     await w.page.keyboard.press('ArrowLeft');
-    assert.equal(await w.page.evaluate('document.activeElement.id'), 'tab-setup');
+    // The tab list may re-render as the connect result lands: wait for the focus to settle.
+    await until(async () => (await w.page.evaluate('document.activeElement.id')) === 'tab-setup', 'focus on the Setup tab');
     await w.page.keyboard.press('Enter');
     await atStep(w, 'setup');
+  });
+
+  it('keyboard focus on a tab stays there when an answer from the host redraws the tabs', async () => {
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    w = await openWebview({
+      bundle: 'wizardMain',
+      handlers: wizardHost({ testConnection: async () => (await held, { ok: true, message: 'Connected: PostgreSQL 16.4', version: '16.4' }) }),
+    });
+    await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
+    await typeInto(w, 'name', 'm1');
+    await clickNext(w);
+    await atStep(w, 'source');
+    await typeInto(w, 'source-host', 'good.example');
+    await typeInto(w, 'source-user', 'admin');
+    await typeInto(w, 'source-password', 'pw');
+    await w.page.locator('#connect-source').click();
+    await until(() => w.requests('testConnection').length === 1, 'the test sent');
+    await w.page.locator('#tab-setup').focus();
+    answer();
+    await until(async () => /Connected: PostgreSQL 16.4/.test(await w.page.locator('#source-result').innerText()), 'connected');
+    assert.equal(await w.page.evaluate('document.activeElement.id'), 'tab-setup', 'focus kept on the tab the user was on');
+    await w.page.keyboard.press('ArrowRight');
+    assert.equal(await w.page.evaluate('document.activeElement.id'), 'tab-source');
   });
 
   it('Source: a password typed for a failed test is not re-sent after the field is emptied or a saved connection is picked', async () => {

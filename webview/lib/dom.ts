@@ -37,6 +37,17 @@ export function append(el: Node, children: Child[]): void {
   }
 }
 
+/** The id of the element holding the keyboard focus inside `el`, or '' (none there, or it has no id). */
+export function focusedIdWithin(el: Element): string {
+  const f = document.activeElement;
+  return f && f !== el && el.contains(f) ? f.id : '';
+}
+
+/** Give the focus back to the element of that id inside `el`, once a redraw has replaced it. */
+export function refocus(el: ParentNode, id: string): void {
+  if (id) (el.querySelector(`#${CSS.escape(id)}`) as HTMLElement | null)?.focus();
+}
+
 export function replace(el: Element, ...children: Child[]): void {
   while (el.firstChild) el.removeChild(el.firstChild);
   append(el, children);

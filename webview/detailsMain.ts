@@ -1,5 +1,5 @@
 /** One migration's details page: everything arrives through messages; the state keeps only the ref. */
-import { focusedIdWithin, h, refocus, registerToolkit, replace } from './lib/dom';
+import { h, registerToolkit, replace } from './lib/dom';
 import { connectHost, vscodeApi } from './lib/host';
 import { detailsEvents, detailsMethods, type DetailsMethods } from './protocol';
 import { confirmCancel, confirmCutover } from './details/dialogs';
@@ -13,10 +13,7 @@ let view: DetailsView | undefined;
 function render(): void {
   if (!view) return;
   app.removeAttribute('aria-busy');
-  // Status arrives every few seconds: a keyboard user on a button (Cutover, Refresh) stays on it.
-  const focused = focusedIdWithin(app);
   replace(app, renderDetails(view, actions));
-  refocus(app, focused);
 }
 
 function say(kind: 'info' | 'error', text: string): void {

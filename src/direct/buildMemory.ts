@@ -14,12 +14,10 @@
  * in memory and slows down sharply when it must flush them often, and a foreign key's
  * validation runs its join with `work_mem` set to `maintenance_work_mem`.
  */
-import { INDEX_SORT_MEMORY } from './targetSettings';
+import { INDEX_SORT_MB, INDEX_SORT_MEMORY } from './targetSettings';
 
 /** At least this, per participant (the leader and each parallel worker) of a btree build. */
 export const BTREE_SORT_MB = 32;
-/** Never more than this in all, as before (INDEX_SORT_MEMORY). */
-const MAX_MB = 1024;
 const MB = 1024 * 1024;
 /** What PostgreSQL's merge takes per input run: a 256 kB read buffer and its tape's block. */
 const MERGE_INPUT_BYTES = 264 * 1024;
@@ -42,7 +40,7 @@ export function sortMemoryFor(sql: string, workers: number, tableBytes = 0): str
   const participants = Math.max(0, Math.floor(workers)) + 1;
   const onePass = 2 * Math.sqrt((Math.max(0, tableBytes) / participants) * MERGE_INPUT_BYTES);
   const each = Math.max(BTREE_SORT_MB, Math.ceil(onePass / MB));
-  return `${Math.min(each * participants, MAX_MB)}MB`;
+  return `${Math.min(each * participants, INDEX_SORT_MB)}MB`;
 }
 
 /** The session setting for that memory. */

@@ -5,5 +5,7 @@
  * small index uses what it needs. Btree builds set their own, smaller memory (buildMemory.ts).
  */
 export const LOAD_SETTINGS = 'SET synchronous_commit = off';
-export const INDEX_SORT_MEMORY = '1GB';
+/** Sort memory of builds, in MB (btree builds take less: buildMemory.ts). */
+export const INDEX_SORT_MB = 1024;
+export const INDEX_SORT_MEMORY = `${INDEX_SORT_MB}MB`;
 export const INDEX_SETTINGS = `${LOAD_SETTINGS}; SET maintenance_work_mem = '${INDEX_SORT_MEMORY}'`;

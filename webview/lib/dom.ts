@@ -38,19 +38,32 @@ export function append(el: Node, children: Child[]): void {
 }
 
 /** The id of the element holding the keyboard focus inside `el`, or '' (none there, or it has no id). */
-export function focusedIdWithin(el: Element): string {
+function focusedIdWithin(el: Element): string {
   const f = document.activeElement;
   return f && f !== el && el.contains(f) ? f.id : '';
 }
 
 /** Give the focus back to the element of that id inside `el`, once a redraw has replaced it. */
-export function refocus(el: ParentNode, id: string): void {
+function refocus(el: ParentNode, id: string): void {
   if (id) (el.querySelector(`#${CSS.escape(id)}`) as HTMLElement | null)?.focus();
 }
 
+/**
+ * Redraw `el` with new children. Redraws follow answers and status pushes from the host, so the
+ * keyboard focus (a tab, a button, a field) moves to the new element of the same id.
+ */
 export function replace(el: Element, ...children: Child[]): void {
+  const focused = focusedIdWithin(el);
   while (el.firstChild) el.removeChild(el.firstChild);
   append(el, children);
+  refocus(el, focused);
+}
+
+/** Put `next` in the place of `old`, the keyboard focus inside it following as in replace(). */
+export function replaceWith(old: Element, next: Element): void {
+  const focused = focusedIdWithin(old);
+  old.replaceWith(next);
+  refocus(next, focused);
 }
 
 export function svg(tag: string, attrs: Record<string, string | number>, ...children: SVGElement[]): SVGElement {

@@ -1,7 +1,7 @@
 /** Renders the wizard from its controller. Text only through text nodes (lib/dom). */
 import { formatBytes } from '../../src/core/format';
 import { MAX_DATABASES } from '../../src/core/names';
-import { checkedOf, focusedIdWithin, h, problemsList, refocus, replace, valueOf, type Child } from '../lib/dom';
+import { checkedOf, h, problemsList, replace, replaceWith, valueOf, type Child } from '../lib/dom';
 import { WIZARD_STEPS, type ServerChoice, type WizardStep } from '../protocol';
 import type { WizardController } from './controller';
 import {
@@ -18,14 +18,12 @@ export function renderWizard(root: HTMLElement, c: WizardController, partial = f
     swap(root, '#notice', notice(c));
     swap(root, '#nav', nav(c));
     const status = root.querySelector('#name-status');
-    if (status) status.replaceWith(nameStatus(c));
+    if (status) replaceWith(status, nameStatus(c));
     const step = c.draft.step;
     if (step === 'source' || step === 'target') swap(root, `#${step}-result`, connResult(c, step));
     return;
   }
   const step = c.draft.step;
-  // An answer from the host redraws the step: whoever had the keyboard focus keeps it.
-  const focused = focusedIdWithin(root);
   replace(root,
     h('header', { class: 'title' },
       h('h1', null, 'New migration'),
@@ -40,16 +38,11 @@ export function renderWizard(root: HTMLElement, c: WizardController, partial = f
     notice(c),
     nav(c),
   );
-  refocus(root, focused);
 }
 
-/** Replace the element at `sel`; the keyboard focus inside it (a tab, a button) moves to its new twin. */
 function swap(root: HTMLElement, sel: string, el: HTMLElement): void {
   const old = root.querySelector(sel);
-  if (!old) return;
-  const focused = focusedIdWithin(old);
-  old.replaceWith(el);
-  refocus(el, focused);
+  if (old) replaceWith(old, el);
 }
 
 function stepBody(c: WizardController, step: WizardStep): Child {

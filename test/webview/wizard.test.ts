@@ -25,6 +25,22 @@ async function clickNext(w: WebviewPage): Promise<void> {
   await w.page.locator('#next').click();
 }
 
+/** Setup (name m1) → Source. */
+async function toSource(w: WebviewPage): Promise<void> {
+  await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
+  await typeInto(w, 'name', 'm1');
+  await clickNext(w);
+  await atStep(w, 'source');
+}
+
+/** On Source: a new connection as user admin, then Connect. */
+async function connectNewSource(w: WebviewPage, host: string, password: string): Promise<void> {
+  await typeInto(w, 'source-host', host);
+  await typeInto(w, 'source-user', 'admin');
+  await typeInto(w, 'source-password', password);
+  await w.page.locator('#connect-source').click();
+}
+
 /** Setup → Source (saved) → Target (saved) → Databases. */
 async function toDatabases(w: WebviewPage): Promise<void> {
   await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
@@ -89,15 +105,9 @@ describe('webview: wizard', () => {
 
   it('Source: a new connection is checked field by field, the connect error shows inline, the password never reaches state', async () => {
     w = await openWebview({ bundle: 'wizardMain', handlers: wizardHost() });
-    await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
-    await typeInto(w, 'name', 'm1');
-    await clickNext(w);
-    await atStep(w, 'source');
+    await toSource(w);
     assert.match(await w.page.locator('#problems').innerText(), /Enter the source server's host name/);
-    await typeInto(w, 'source-host', 'bad.example');
-    await typeInto(w, 'source-user', 'admin');
-    await typeInto(w, 'source-password', 's3cret-pw');
-    await w.page.locator('#connect-source').click();
+    await connectNewSource(w, 'bad.example', 's3cret-pw');
     await until(async () => /Nothing is listening/.test(await w.page.locator('#source-result').innerText()), 'inline connect error');
     assert.equal(await nextEnabled(w), false, 'cannot continue after a failed connect');
     const sent = w.requests('testConnection').at(-1)!;
@@ -126,14 +136,8 @@ describe('webview: wizard', () => {
       bundle: 'wizardMain',
       handlers: wizardHost({ testConnection: async () => (await held, { ok: true, message: 'Connected: PostgreSQL 16.4', version: '16.4' }) }),
     });
-    await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
-    await typeInto(w, 'name', 'm1');
-    await clickNext(w);
-    await atStep(w, 'source');
-    await typeInto(w, 'source-host', 'good.example');
-    await typeInto(w, 'source-user', 'admin');
-    await typeInto(w, 'source-password', 'pw');
-    await w.page.locator('#connect-source').click();
+    await toSource(w);
+    await connectNewSource(w, 'good.example', 'pw');
     await until(() => w.requests('testConnection').length === 1, 'the test sent');
     await w.page.locator('#tab-setup').focus();
     answer();
@@ -145,14 +149,8 @@ describe('webview: wizard', () => {
 
   it('Source: a password typed for a failed test is not re-sent after the field is emptied or a saved connection is picked', async () => {
     w = await openWebview({ bundle: 'wizardMain', handlers: wizardHost() });
-    await until(() => w.page.locator('#name').isVisible(), 'the Setup tab');
-    await typeInto(w, 'name', 'm1');
-    await clickNext(w);
-    await atStep(w, 'source');
-    await typeInto(w, 'source-host', 'bad.example');
-    await typeInto(w, 'source-user', 'admin');
-    await typeInto(w, 'source-password', 'wrong-pw');
-    await w.page.locator('#connect-source').click();
+    await toSource(w);
+    await connectNewSource(w, 'bad.example', 'wrong-pw');
     await until(() => w.requests('testConnection').length === 1, 'first test');
     assert.equal(w.requests('testConnection')[0].password, 'wrong-pw');
     await until(async () => /Nothing is listening/.test(await w.page.locator('#source-result').innerText()), 'inline connect error');

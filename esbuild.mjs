@@ -40,12 +40,8 @@ builds.push({
   external: ['pg-native'],
   banner: { js: '#!/usr/bin/env node' },
 });
-const webviews = existsSync('webview')
-  ? readdirSync('webview').filter((f) => /^[a-z][A-Za-z]*\.ts$/.test(f) && !f.endsWith('.test.ts') && f !== 'protocol.ts')
-  : [];
-const webviewEntries = Object.fromEntries(
-  webviews.filter((f) => /Main\.ts$/.test(f)).map((f) => [f.replace(/\.ts$/, ''), `webview/${f}`]),
-);
+const webviews = existsSync('webview') ? readdirSync('webview').filter((f) => /^[a-z][A-Za-z]*Main\.ts$/.test(f)) : [];
+const webviewEntries = Object.fromEntries(webviews.map((f) => [f.replace(/\.ts$/, ''), `webview/${f}`]));
 if (Object.keys(webviewEntries).length > 0) {
   builds.push({
     ...common,

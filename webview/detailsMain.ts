@@ -1,7 +1,7 @@
 /** One migration's details page: everything arrives through messages; the state keeps only the ref. */
 import { h, registerToolkit, replace } from './lib/dom';
 import { connectHost, vscodeApi } from './lib/host';
-import { detailsEvents, detailsMethods, type DetailsMethods } from './protocol';
+import { detailsEvents, detailsMethods, type DetailsMethods } from '../src/contract/protocol';
 import { confirmCancel, confirmCutover } from './details/dialogs';
 import { renderDetails, type DetailsActions, type DetailsView } from './details/view';
 

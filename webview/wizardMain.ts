@@ -1,7 +1,7 @@
 /** The new-migration wizard page: the portal's tabs, driven by the pure rules in wizard/rules.ts. */
 import { registerToolkit, replace, h } from './lib/dom';
 import { connectHost, vscodeApi } from './lib/host';
-import { checkDraft, wizardEvents, wizardMethods } from './protocol';
+import { checkDraft, wizardEvents, wizardMethods } from '../src/contract/protocol';
 import { WizardController } from './wizard/controller';
 
 registerToolkit();

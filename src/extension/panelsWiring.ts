@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { ServerRef } from '../core/provider';
-import type { AzureServerInfo, AzureSubscriptionInfo, MigrationRef, SavedConnection as PanelConnection, ServerChoice, WizardDraft } from '../../webview/protocol';
-import { draftFromMigration, emptyChoice } from '../../webview/wizard/rules';
+import type { AzureServerInfo, AzureSubscriptionInfo, MigrationRef, SavedConnection as PanelConnection, ServerChoice, WizardDraft } from '../contract/protocol';
+import { draftFromMigration, emptyChoice } from '../contract/draft';
 import type { PgflexContext } from './context';
 import { DetailsPanel, WizardPanel, registerPanelSerializers, type AzureBrowser, type PanelServices } from './panels';
 import type { Panels, WizardPrefill } from './panelHost';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { ProtocolError } from '../../webview/check';
-import { checkDraft, checkMigration, detailsEvents, detailsMethods, wizardEvents, wizardMethods } from '../../webview/protocol';
-import { RpcClient, RpcHost } from '../../webview/rpc';
-import { newDraft } from '../../webview/wizard/rules';
+import { ProtocolError } from '../../src/contract/check';
+import { checkDraft, checkMigration, detailsEvents, detailsMethods, wizardEvents, wizardMethods } from '../../src/contract/protocol';
+import { RpcClient, RpcHost } from '../../src/contract/rpc';
+import { newDraft } from '../../src/contract/draft';
 
 /** Wire a client and a host back to back, recording what crosses. */
 function pair() {

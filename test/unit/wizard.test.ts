@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { DatabaseInfo, WizardDraft } from '../../webview/protocol';
+import type { DatabaseInfo, WizardDraft } from '../../src/contract/protocol';
+import { choiceKey, draftFromMigration, newDraft, serverRefOf, specFromDraft } from '../../src/contract/draft';
 import {
-  back, canEnter, choiceKey, databasesKey, draftFromMigration, goTo, nameKey, newDraft, next, resumeStep, serverRefOf,
-  setProvider, specFromDraft, stepProblems, toggleDatabase, type WizardFacts,
+  back, canEnter, databasesKey, goTo, nameKey, next, resumeStep, setProvider, stepProblems, toggleDatabase, type WizardFacts,
 } from '../../webview/wizard/rules';
 
 const ok = { ok: true, message: 'Connected: PostgreSQL 16.4' };

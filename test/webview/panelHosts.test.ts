@@ -6,8 +6,8 @@ import path from 'node:path';
 import type { Migration } from '../../src/core/model';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../../src/core/provider';
 import type { PanelServices } from '../../src/extension/panels/services';
-import type { WizardDraft } from '../../webview/protocol';
-import { newDraft } from '../../webview/wizard/rules';
+import type { WizardDraft } from '../../src/contract/protocol';
+import { newDraft } from '../../src/contract/draft';
 
 // Route `import 'vscode'` to the fake before the panels load.
 const fakePath = path.join(__dirname, 'fakeVscode.ts');

@@ -1,6 +1,6 @@
 /** What the details page offers and warns about, from the migration alone. Pure. */
 import { isTerminal, stateOf, substateOf, type Migration, type ValidationSummaryItem } from '../../src/core/model';
-import type { ProviderKind } from '../protocol';
+import type { ProviderKind } from '../../src/contract/protocol';
 
 /** Latency (seconds) under which cutover is "near zero", as the portal advises. */
 export const NEAR_ZERO_SECONDS = 5;

@@ -2,7 +2,7 @@
 import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import { h, svg, type Child } from '../lib/dom';
-import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../protocol';
+import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../../src/contract/protocol';
 import {
   availableActions, azureLimits, dbEntries, postMigrationChecklist, stateTone, utc, validationRows, type RuleRow,
 } from './rules';

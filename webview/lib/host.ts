@@ -1,6 +1,6 @@
 /** The page's side of the bridge: the VS Code API handle and a checked RPC client. */
-import { RpcClient } from '../rpc';
-import type { Events, Methods } from '../protocol';
+import { RpcClient } from '../../src/contract/rpc';
+import type { Events, Methods } from '../../src/contract/protocol';
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -2,16 +2,17 @@
  * The wizard page's controller: holds the draft (persisted with setState, never a password),
  * the facts the host reported, and the transient UI bits; asks the host for data; re-renders.
  */
-import type { RpcClient } from '../rpc';
+import type { RpcClient } from '../../src/contract/rpc';
 import type {
   AzureServerInfo, AzureSubscriptionInfo, DraftSummary, ResultOf, SavedConnection, ServerChoice, WizardDraft,
   WizardEvents, WizardMethods, WizardStep,
-} from '../protocol';
+} from '../../src/contract/protocol';
 import { vscodeApi } from '../lib/host';
 import {
-  allowedHows, back, canEnter, choiceKey, choiceProblems, databasesKey, goTo, nameKey, newDraft, next, resumeStep,
-  setProvider, stepValid, toggleDatabase, type Role, type WizardFacts,
+  allowedHows, back, canEnter, choiceProblems, databasesKey, goTo, nameKey, next, resumeStep,
+  setProvider, stepValid, toggleDatabase, type WizardFacts,
 } from './rules';
+import { choiceKey, newDraft, type Role } from '../../src/contract/draft';
 import { renderWizard } from './view';
 
 export type Rpc = RpcClient<WizardMethods, WizardEvents>;

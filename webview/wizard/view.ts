@@ -2,12 +2,13 @@
 import { formatBytes } from '../../src/core/format';
 import { MAX_DATABASES } from '../../src/core/names';
 import { checkedOf, h, problemsList, replace, replaceWith, valueOf, type Child } from '../lib/dom';
-import { WIZARD_STEPS, type ServerChoice, type WizardStep } from '../protocol';
+import { WIZARD_STEPS, type ServerChoice, type WizardStep } from '../../src/contract/protocol';
 import type { WizardController } from './controller';
 import {
-  allowedHows, canEnter, choiceKey, modeNote, nameProblem, offeredDatabases, OPTION_LABELS, optionNote,
-  overwrittenDatabases, STEP_TITLES, stepProblems, summaryRows, type Role,
+  allowedHows, canEnter, modeNote, nameProblem, offeredDatabases, OPTION_LABELS, optionNote,
+  overwrittenDatabases, STEP_TITLES, stepProblems, summaryRows,
 } from './rules';
+import { choiceKey, type Role } from '../../src/contract/draft';
 
 /** `partial` refreshes only what typing can change, so a field being edited keeps focus. */
 export function renderWizard(root: HTMLElement, c: WizardController, partial = false): void {

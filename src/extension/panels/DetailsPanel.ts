@@ -5,9 +5,9 @@ import type { ServerRef } from '../../core/provider';
 import {
   checkRef, detailsMethods, type DetailsEvents, type DetailsMethods, type DetailsSnapshot, type LatencySample,
   type MigrationRef, type RefreshInfo,
-} from '../../../webview/protocol';
-import { RpcHost, type Handlers } from '../../../webview/rpc';
-import { draftFromMigration } from '../../../webview/wizard/rules';
+} from '../../contract/protocol';
+import { RpcHost, type Handlers } from '../../contract/rpc';
+import { draftFromMigration } from '../../contract/draft';
 import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import { RefreshSchedule } from './refreshSchedule';
 import { LIVE_THROTTLE_MS } from '../model/liveWatch';

@@ -11,7 +11,7 @@ import type { LiveWatch } from '../model/liveWatch';
 import type {
   AzureServerInfo, AzureSubscriptionInfo, ConnectResult, DatabaseInfo, MigrationRef, ProviderKind,
   SavedConnection, WizardDraft,
-} from '../../../webview/protocol';
+} from '../../contract/protocol';
 
 export interface PanelLogger {
   info(message: string): void;

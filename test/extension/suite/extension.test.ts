@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import pg from 'pg';
 import type { PgflexContext } from '../../../src/extension/context';
 import type { DetailsPanel, WizardPanel } from '../../../src/extension/panels';
-import type { WizardDraft } from '../../../webview/protocol';
+import type { WizardDraft } from '../../../src/contract/protocol';
 import type { NodeOf, TreeNode } from '../../../src/extension/model/treeModel';
 import type { SavedConnection } from '../../../src/extension/model/connections';
 import { toServerRef } from '../../../src/extension/model/connections';

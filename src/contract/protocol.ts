@@ -7,7 +7,7 @@
 import type {
   DatabaseMigrationState, DbLevelValidationStatus, Migration, MigrationMode, MigrationOption,
   TableProgress, ValidationDetails, ValidationSummaryItem,
-} from '../src/core/model';
+} from '../core/model';
 import { ProtocolError, arr, bool, lit, num, obj, opt, rec, str, type Check } from './check';
 
 // ---- shared value types -------------------------------------------------------------------

@@ -87,7 +87,10 @@ function applySample(d: DatabaseMigrationState, s: StreamSample): void {
   d.cdcDeleteCounter = s.cdcDeleteCounter;
   d.appliedChanges = s.appliedChanges;
   if (s.incomingChanges !== undefined) d.incomingChanges = Math.max(s.incomingChanges, s.appliedChanges);
+  if (s.causes) d.latencyCauses = s.causes;
+  const blocking = s.causes?.find((c) => c.severity === 'error');
   if (s.problem) d.message = s.problem;
+  else if (blocking) d.message = blocking.summary;
   else if (!s.workerRunning) d.message = 'Replication is interrupted (the subscription worker on the target is not running); PostgreSQL retries by itself every few seconds.';
   else d.message = `Streaming; latency ${d.latency} s.`;
 }

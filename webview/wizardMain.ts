@@ -1,4 +1,4 @@
-/** The new-migration wizard page: the portal's tabs, driven by the pure rules in wizard/rules.ts. */
+/** The new-migration wizard page: the portal's tabs, one step per file in wizard/steps/. */
 import { replace, h } from './lib/dom';
 import { registerToolkit } from './lib/toolkit';
 import { connectHost, vscodeApi } from './lib/host';

@@ -202,7 +202,7 @@ describe('webview: details', () => {
   });
   it('says why an online database lags: what stops it first, then what slows it, with the command to run', async () => {
     const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'flexmove' };
-    const m = structuredClone(ONLINE_WAITING) as typeof ONLINE_WAITING & { currentStatus: { currentSubStateDetails: { dbDetails: Record<string, Record<string, unknown>> } } };
+    const m = structuredClone(ONLINE_WAITING) as unknown as { currentStatus: { currentSubStateDetails: { dbDetails: Record<string, Record<string, unknown>> } } };
     m.currentStatus.currentSubStateDetails.dbDetails.billing.latencyCauses = [
       { kind: 'full-identity-scan', severity: 'warning', side: 'target', table: 'public.events', summary: 'public.events has REPLICA IDENTITY FULL and no index the target can use for it.', action: 'Add a primary key to public.events.' },
       { kind: 'target-lock', severity: 'error', side: 'target', pid: 4242, ageSeconds: 95, table: 'public.orders', query: 'LOCK TABLE orders <script>', summary: 'A session on the target (pid 4242) holds a lock on public.orders that the apply worker waits for.', action: 'End that session.', command: 'SELECT pg_terminate_backend(4242)' },

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { ServerRef } from '../core/provider';
+import { parseAzureServerId, parseFlexibleServerId } from '../core/ids';
 import type { AzureServerInfo, AzureSubscriptionInfo, MigrationRef, SavedConnection as PanelConnection, ServerChoice, WizardDraft } from '../contract/protocol';
 import { draftFromMigration, emptyChoice } from '../contract/draft';
 import type { PgflexContext } from './context';
@@ -38,11 +39,10 @@ function choiceOfConnection(c: SavedConnection): ServerChoice {
 }
 
 function choiceOfAzure(r: ServerRef): ServerChoice {
-  const rg = /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1] ?? '';
-  const sub = /\/subscriptions\/([^/]+)/i.exec(r.id)?.[1] ?? '';
+  const s = parseAzureServerId(r.id);
   return {
     ...emptyChoice(), how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres', sslMode: r.sslMode ?? 'require',
-    azure: { subscriptionId: sub, resourceGroup: rg, serverId: r.id, serverName: r.label },
+    azure: { subscriptionId: s?.subscriptionId ?? '', resourceGroup: s?.resourceGroup ?? '', serverId: r.id, serverName: r.label },
   };
 }
 
@@ -81,9 +81,9 @@ function panelServices(ctx: PgflexContext): PanelServices {
     }
     const known = ctx.model.migrations().find((n) => n.target.id.toLowerCase() === ref.targetId.toLowerCase());
     if (known) return known.target;
-    const m = /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/([^/]+)/i.exec(ref.targetId);
-    if (ref.provider === 'azure' && m) {
-      return azureServerRef({ id: ref.targetId, name: m[3], kind: 'flexible', subscriptionId: m[1], resourceGroup: m[2] });
+    const flex = parseFlexibleServerId(ref.targetId);
+    if (ref.provider === 'azure' && flex) {
+      return azureServerRef({ id: ref.targetId, name: flex.name, kind: 'flexible', subscriptionId: flex.subscriptionId, resourceGroup: flex.resourceGroup });
     }
     return undefined;
   };
@@ -135,13 +135,13 @@ function panelServices(ctx: PgflexContext): PanelServices {
     },
     async applyFix(ref, fix) {
       if (ref.provider !== 'azure') throw new Error(`"${fix.title}" can only be applied to an Azure target; apply it on the server by hand (see the corrective action).`);
-      const m = /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/([^/]+)/i.exec(ref.targetId);
-      if (!m) throw new Error(`The target of "${ref.name}" is not a Flexible Server id.`);
+      const server = parseFlexibleServerId(ref.targetId);
+      if (!server) throw new Error(`The target of "${ref.name}" is not a Flexible Server id.`);
       const restart = await vscode.window.showWarningMessage(`${fix.title}: restart the server if the change needs it?`, { modal: true, detail: 'Some parameters (shared_preload_libraries, wal_level) only take effect after a restart, which interrupts connections for a minute or two.' }, 'Apply and Restart if Needed', 'Apply Only');
       if (!restart) throw new Error('The fix was not applied.');
       const backend = await ctx.azureBackend();
-      const r = await backend.forSubscription(m[1]).parameters.applyFix({ subscriptionId: m[1], resourceGroup: m[2], name: m[3] }, fix, { restart: restart === 'Apply and Restart if Needed' });
-      ctx.log.info(`Applied "${fix.title}" on ${m[3]}: ${r.summary}`);
+      const r = await backend.forSubscription(server.subscriptionId).parameters.applyFix(server, fix, { restart: restart === 'Apply and Restart if Needed' });
+      ctx.log.info(`Applied "${fix.title}" on ${server.name}: ${r.summary}`);
       return r.restartNeeded ? `${r.summary} Restart the server for it to take effect.` : r.summary;
     },
     async retry(ref) {
@@ -167,7 +167,7 @@ function panelServices(ctx: PgflexContext): PanelServices {
 
 function firewallDeps(ctx: PgflexContext): FirewallOfferDeps {
   return {
-    flexibleServer: (ref) => (ref.kind === 'azure-flexible' ? lazy().parseFlexibleServerId(ref.id) : undefined),
+    flexibleServer: (ref) => (ref.kind === 'azure-flexible' ? parseFlexibleServerId(ref.id) : undefined),
     refusedAddress: (message) => lazy().refusedClientAddress(message),
     publicAddress: () => lazy().lookupPublicAddress(),
     async ask(question, action) {

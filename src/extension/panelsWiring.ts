@@ -22,7 +22,6 @@ const DRAFTS_KEY = 'pgflex.wizardDrafts';
 
 /** Opens the webview panels and gives them the services they need, built from the context. */
 export function createPanels(ctx: PgflexContext): { panels: Panels; disposables: vscode.Disposable[] } {
-  const services = panelServices(ctx);
   const panels: Panels = {
     async openWizard(prefill) {
       WizardPanel.open(services, prefill ? toDraft(ctx, prefill) : undefined);
@@ -31,6 +30,7 @@ export function createPanels(ctx: PgflexContext): { panels: Panels; disposables:
       DetailsPanel.open(services, { provider: migration.provider === 'azure' ? 'azure' : 'direct', targetId: target.id, name: migration.name });
     },
   };
+  const services = panelServices(ctx, panels);
   return { panels, disposables: registerPanelSerializers(services) };
 }
 
@@ -73,7 +73,7 @@ function toDraft(ctx: PgflexContext, p: WizardPrefill): Partial<WizardDraft> {
   return out;
 }
 
-function panelServices(ctx: PgflexContext): PanelServices {
+function panelServices(ctx: PgflexContext, panels: Panels): PanelServices {
   const findTarget = async (ref: MigrationRef): Promise<ServerRef | undefined> => {
     if (ref.provider === 'direct') {
       const c = ctx.connections.list().find((x) => toServerRef(x).id === ref.targetId);
@@ -155,6 +155,7 @@ function panelServices(ctx: PgflexContext): PanelServices {
       if (target) await openTarget(ctx, target, migration);
     },
     refreshIntervalSeconds: () => ctx.config.refreshIntervalMs / 1000,
+    panels,
     watch: ctx.watchLive,
     onCreated(ref) {
       void findTarget(ref).then((t) => {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomUUID } from 'node:crypto';
 import { isTerminal, stateOf, type Migration, type ValidationSummaryItem } from '../../core/model';
 import type { ServerRef } from '../../core/provider';
 import {
@@ -7,13 +6,11 @@ import {
   type MigrationRef, type RefreshInfo,
 } from '../../contract/protocol';
 import { RpcHost, type Handlers } from '../../contract/rpc';
-import { draftFromMigration } from '../../contract/draft';
 import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import { RefreshSchedule } from './refreshSchedule';
 import { LIVE_THROTTLE_MS } from '../model/liveWatch';
 import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
-import { WizardPanel } from './WizardPanel';
 
 const MAX_SAMPLES = 240;
 const MIN_PUSHED_SAMPLE_MS = 10_000;
@@ -253,7 +250,7 @@ export class DetailsPanel {
       },
       restartInWizard: async () => {
         if (!this.migration) throw new Error('The migration has not loaded yet.');
-        WizardPanel.open(s, draftFromMigration(randomUUID(), this.migration, this.ref.provider, this.target));
+        await s.panels.openWizard({ provider: this.ref.provider, from: this.migration, targetServer: this.target });
         return {};
       },
       openInTree: async () => {

@@ -5,7 +5,6 @@ import { checkDatabaseSelection, checkMigrationName, isSystemDatabase } from '..
 import { wizardMethods, type ServerChoice, type WizardDraft, type WizardEvents, type WizardMethods } from '../../contract/protocol';
 import { RpcHost, type Handlers } from '../../contract/rpc';
 import { choiceKey, newDraft, serverRefOf, specFromDraft, type Role } from '../../contract/draft';
-import { DetailsPanel } from './DetailsPanel';
 import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import type { PanelServices } from './services';
 
@@ -187,7 +186,8 @@ export class WizardPanel {
     this.panel.dispose();
     void vscode.window.showInformationMessage(`Migration "${ref.name}" started (${spec.mode.toLowerCase()}, ${spec.databases.length} database${spec.databases.length === 1 ? '' : 's'}).`);
     await s.revealInTree(ref).catch((e) => s.log.warn(`Wizard: could not select "${ref.name}" in the tree: ${errorText(e)}`));
-    DetailsPanel.open(s, ref);
+    // The ref the wizard announced (its provider, the name asked for if the service gave none).
+    await s.panels.openDetails(spec.target, { ...migration, name: ref.name, provider: ref.provider });
     return { name: ref.name };
   }
 }

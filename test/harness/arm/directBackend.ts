@@ -17,7 +17,7 @@ import { DirectMigrationRun, type EngineOptions } from '../../../src/direct/engi
 import { DirectProvider } from '../../../src/direct/provider';
 import { RecordStore, targetKeyOf } from '../../../src/direct/store';
 import { requestCutover, watchOnline, type OnlineRef } from '../../../src/direct/online/control';
-import { parseHostSourceId, parseSingleServerId } from '../../../src/azure/ids';
+import { parseHostSourceId, parseSingleServerId } from '../../../src/core/ids';
 import { echoProps, type CreateInput, type MigrationBackend } from './backend';
 import type { ArmWorld, WorldFlexibleServer } from './world';
 

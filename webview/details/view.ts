@@ -1,5 +1,6 @@
 /** Renders one migration's details. Text only through text nodes (lib/dom). */
 import { rankedCauses } from '../../src/core/causes';
+import { parseDirectServerId } from '../../src/core/ids';
 import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import { h, svg, type Child } from '../lib/dom';
@@ -80,8 +81,8 @@ function azureNote(m: Migration): Child {
 
 /** A server id as a person reads it: `host:port (user)` for direct ids, the name for ARM ids. */
 function lastSegment(id: string | undefined): string | undefined {
-  const direct = /^direct:(.+):(\d+)@(.*)$/.exec(id ?? '');
-  if (direct) return `${direct[1]}:${direct[2]} (${direct[3]})`;
+  const direct = parseDirectServerId(id);
+  if (direct) return `${direct.host}:${direct.port} (${direct.user})`;
   return id?.split('/').filter(Boolean).pop();
 }
 

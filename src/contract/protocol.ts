@@ -183,6 +183,8 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   })),
   cutoverSeconds: opt(num),
   latencyCauses: opt(arr(checkLatencyCause, 100)),
+  caughtUpSince: opt(str),
+  cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
 const checkMeta = opt(obj({ location: opt(str), version: opt(str), storageMb: opt(num), sku: opt(obj({ name: opt(str), tier: opt(str) })) }));
 
@@ -219,8 +221,13 @@ export const checkMigration: Check<Migration> = obj({
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */
-export interface LatencySample { at: number; seconds: number }
-const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num }), 10_000));
+export interface LatencySample {
+  at: number;
+  seconds: number;
+  /** The database's applied-changes counter at that time (direct engine), for changes per second. */
+  applied?: number;
+}
+const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num, applied: opt(num) }), 10_000));
 
 export interface DetailsSnapshot {
   migration: Migration;
@@ -229,8 +236,13 @@ export interface DetailsSnapshot {
   latency: Record<string, LatencySample[]>;
   /** Extra facts for the checklist: whether the direct engine ran ANALYZE. */
   analyzed?: boolean;
+  /** The user's latency thresholds (settings), drawn on the latency chart. */
+  thresholds?: { warningSeconds: number; errorSeconds: number };
 }
-const checkSnapshot: Check<DetailsSnapshot> = obj({ migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool) });
+const checkSnapshot: Check<DetailsSnapshot> = obj({
+  migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool),
+  thresholds: opt(obj({ warningSeconds: num, errorSeconds: num })),
+});
 
 export interface RefreshInfo {
   /** Seconds until the next automatic refresh; absent when auto-refresh is off or stopped. */

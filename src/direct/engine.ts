@@ -14,6 +14,7 @@ import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
 import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { planReplicationTls } from '../core/replicationTls';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
 import { foreignKeyTables, keysAsIndexes, quotedAll } from './postData';
 import { WorkerBudget } from './pool';
@@ -197,6 +198,8 @@ export class DirectMigrationRun {
           overwrite: this.spec.overwrite,
           migrateRoles: this.spec.migrateRoles,
           pgDumpPath: this.tools.pgDump,
+          psqlPath: this.tools.psql,
+          allowWeakerReplicationTls: this.spec.allowWeakerReplicationTls,
         });
         this.controller.signal.throwIfAborted();
         t.migration.currentStatus!.currentSubStateDetails!.validationDetails = v;
@@ -256,7 +259,16 @@ export class DirectMigrationRun {
       await this.sessions.close(src);
     }
     const tgt = await this.sessions.open(this.target);
-    await this.sessions.close(tgt);
+    try {
+      if (this.spec.mode === 'Online') {
+        // Refused before the copy, not after it, when the subscription could not verify the source.
+        const targetMajor = Math.floor(Number((await tgt.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+        const plan = planReplicationTls({ sslMode: this.source.sslMode, targetMajor, allowWeaker: !!this.spec.allowWeakerReplicationTls });
+        if (!plan.ok) throw new Error(`${plan.reason} ${plan.fix}`);
+      }
+    } finally {
+      await this.sessions.close(tgt);
+    }
     await checkPgDump(this.tools, major, describeServer(this.source));
     return major;
   }
@@ -487,7 +499,7 @@ export class DirectMigrationRun {
         }
         if (this.spec.mode === 'Online') {
           await snap.release();
-          await startOnlineStream(onlineDb(this.spec.name, db, this.source, this.target), sourceMajor, d);
+          await startOnlineStream(onlineDb(this.spec.name, db, this.source, this.target, this.spec.allowWeakerReplicationTls), sourceMajor, d);
         } else {
           step('Applying database settings');
           const warnings = await carryDatabaseSettings(this.sessions, ctx.source, this.target, db);

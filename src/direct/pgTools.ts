@@ -4,7 +4,9 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { clientToolFix, clientToolProblem } from '../core/rules/clientTools';
 import { libpqEnv, scrub, type ConnInfo } from '../pg/connection';
+import { baseChildEnv } from '../pg/libpqEnv';
 import type { Sessions } from './sessions';
 
 const exec = promisify(execFile);
@@ -20,22 +22,35 @@ export function defaultTools(): PgTools {
   return { pgDump: process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
 }
 
-/** Major version of a pg_dump/psql binary, e.g. 15. */
-export async function toolMajor(bin: string): Promise<number> {
+/** Version of a pg_dump/psql binary, e.g. `15.18`, and its major. */
+export async function toolVersion(bin: string): Promise<{ version: string; major: number }> {
   let out: string;
   try {
-    out = (await exec(bin, ['--version'])).stdout;
+    out = (await exec(bin, ['--version'], { env: baseChildEnv() })).stdout;
   } catch {
     throw new Error(`"${bin}" could not be run. Install the PostgreSQL client tools (pg_dump, psql) or set PGFLEX_PG_DUMP to the pg_dump to use.`);
   }
-  const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
+  const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(out);
   if (!m) throw new Error(`"${bin} --version" printed "${out.trim()}", which is not a PostgreSQL version.`);
-  return Number(m[1]);
+  return { version: m[1], major: Number(m[1].split('.')[0]) };
 }
 
-/** Refuse a pg_dump older than the source: it would fail half-way or miss objects. */
+/** Major version of a pg_dump/psql binary, e.g. 15. */
+export async function toolMajor(bin: string): Promise<number> {
+  return (await toolVersion(bin)).major;
+}
+
+/**
+ * Refuse a pg_dump older than the source (it would fail half-way or miss objects), and a
+ * pg_dump or psql without the CVE-2025-8714 fix (the source could run commands here).
+ */
 export async function checkPgDump(tools: PgTools, sourceMajor: number, sourceLabel: string): Promise<number> {
-  const major = await toolMajor(tools.pgDump);
+  const [dump, psql] = await Promise.all([toolVersion(tools.pgDump), toolVersion(tools.psql)]);
+  for (const [tool, v] of [['pg_dump', dump], ['psql', psql]] as const) {
+    const problem = clientToolProblem(tool, v.version);
+    if (problem) throw new Error(`${problem} ${clientToolFix(v.version)}`);
+  }
+  const major = dump.major;
   if (major < sourceMajor) {
     throw new Error(
       `pg_dump ${major} cannot dump the ${sourceLabel}, which runs PostgreSQL ${sourceMajor}. Install the PostgreSQL ${sourceMajor} client tools (or newer) and point PGFLEX_PG_DUMP (or the pgDumpPath setting) at that pg_dump.`,

@@ -10,8 +10,8 @@ import type { Sessions } from '../sessions';
 import { openInSnapshot, type ExportedSnapshot } from '../snapshot';
 import { nameOf, prepareSource, removeReplication, sourceConn, startSubscription, type OnlineDb } from './replicationObjects';
 
-export function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo): OnlineDb {
-  return { migration, database, source, target };
+export function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo, allowWeakerTls?: boolean): OnlineDb {
+  return { migration, database, source, target, ...(allowWeakerTls ? { allowWeakerTls } : {}) };
 }
 
 /**
@@ -45,7 +45,8 @@ export async function onlineSnapshot(sessions: Sessions, db: OnlineDb): Promise<
 
 /** After the copy, the indexes and the verification: stream from the slot; wait for cutover. */
 export async function startOnlineStream(db: OnlineDb, sourceMajor: number, d: DatabaseMigrationState): Promise<void> {
-  await startSubscription(db, sourceMajor);
+  const { weaker } = await startSubscription(db, sourceMajor);
+  if (weaker) d.warnings = [...(d.warnings ?? []), weaker];
   d.migrationState = 'WaitingForCutoverTrigger';
   d.migrationOperation = undefined;
   d.latency = undefined;

@@ -16,6 +16,7 @@ import { retryMigration } from './commands/migrationCommands';
 import { openTarget } from './commands/openTarget';
 import { lazy } from './lazyModules';
 import { currentCloud } from './azure/azureAccount';
+import { entraTokenAllowed } from './model/azureCloud';
 
 const DRAFTS_KEY = 'pgflex.wizardDrafts';
 
@@ -41,7 +42,7 @@ function choiceOfAzure(r: ServerRef): ServerChoice {
   const rg = /\/resourceGroups\/([^/]+)/i.exec(r.id)?.[1] ?? '';
   const sub = /\/subscriptions\/([^/]+)/i.exec(r.id)?.[1] ?? '';
   return {
-    ...emptyChoice(), how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres', sslMode: r.sslMode ?? 'require',
+    ...emptyChoice(), how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres', sslMode: r.sslMode ?? 'verify-full',
     azure: { subscriptionId: sub, resourceGroup: rg, serverId: r.id, serverName: r.label },
   };
 }
@@ -192,7 +193,7 @@ async function passwordFor(ctx: PgflexContext, server: ServerRef, typed: string 
 }
 
 async function entraToken(ctx: PgflexContext, server: ServerRef): Promise<string | undefined> {
-  if (server.kind === 'direct') return undefined;
+  if (!entraTokenAllowed(server)) return undefined;
   try {
     // Entra ID token as the PostgreSQL password, where the server allows it.
     return await ctx.azure.token(undefined, currentCloud().ossrdbmsScope);

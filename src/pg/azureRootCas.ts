@@ -9,18 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Host name suffixes of Azure Database for PostgreSQL (public cloud and the sovereign clouds). */
-export const AZURE_POSTGRES_SUFFIXES: readonly string[] = [
-  '.postgres.database.azure.com',
-  '.postgres.database.chinacloudapi.cn',
-  '.postgres.database.usgovcloudapi.net',
-  '.postgres.database.cloudapi.de',
-];
-
-export function isAzurePostgresHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return AZURE_POSTGRES_SUFFIXES.some((s) => h.endsWith(s));
-}
+export { AZURE_POSTGRES_SUFFIXES, isAzurePostgresHost } from './azureHosts';
 
 export const AZURE_ROOT_CAS = `
 # C = US, O = DigiCert Inc, OU = www.digicert.com, CN = DigiCert Global Root G2

@@ -5,7 +5,7 @@
  * way pg_dump would apply it or refused by name, never dropped in silence.
  */
 import { parse } from 'pg-connection-string';
-import { isAzurePostgresHost } from './azureRootCas';
+import { defaultSslMode } from './azureHosts';
 import type { ConnInfo, PgSslMode } from './connection';
 
 export const SSL_MODES: readonly PgSslMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
@@ -24,10 +24,7 @@ const LIBPQ_OTHER = new Set([
   'target_session_attrs', 'load_balance_hosts', 'require_auth', 'requiressl',
 ]);
 
-/** The default SSL mode: libpq's `prefer`, but Azure servers are verified against Azure's CAs. */
-export function defaultSslMode(host: string): PgSslMode {
-  return isAzurePostgresHost(host) ? 'verify-full' : 'prefer';
-}
+export { defaultSslMode };
 
 /**
  * Parse a connection URL. The password may instead come from `fallbackPassword` (an

@@ -4,16 +4,18 @@
  */
 import type { ConnInfo, PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
+import { defaultSslMode } from '../../pg/azureHosts';
 import { lazy } from '../lazyModules';
 
-export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode'>, password: string | undefined, role?: string): ConnInfo {
+export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode' | 'sslRootCert'>, password: string | undefined, role?: string): ConnInfo {
   return {
     host: ref.host,
     port: ref.port,
     user: ref.user,
     password,
     database: ref.database || 'postgres',
-    sslMode: (ref.sslMode ?? 'prefer') as PgSslMode,
+    sslMode: (ref.sslMode ?? defaultSslMode(ref.host)) as PgSslMode,
+    ...(ref.sslRootCert ? { sslRootCert: ref.sslRootCert } : {}),
     connectTimeoutMs: 10_000,
     applicationName: 'pgflex-vscode',
     role,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { isAzurePostgresHost } from './azureRootCas';
 import { pgpassLookup } from './pgpass';
@@ -60,7 +61,8 @@ function sslConfig(c: ConnInfo): boolean | ConnectionOptions {
   // As libpq: require with a root certificate the user named checks the chain (verify-ca).
   const chainOnly = c.sslMode === 'verify-ca' || (c.sslMode === 'require' && !!c.sslRootCert && c.sslRootCert !== 'system');
   if (chainOnly) return { ...client, rejectUnauthorized: true, ca, checkServerIdentity: () => undefined };
-  if (c.sslMode === 'verify-full') return { ...client, rejectUnauthorized: true, ca, servername: c.host };
+  // SNI takes names only (RFC 6066); Node checks an IP address against the certificate's IP SANs by itself.
+  if (c.sslMode === 'verify-full') return { ...client, rejectUnauthorized: true, ca, ...(isIP(c.host) ? {} : { servername: c.host }) };
   return { ...client, rejectUnauthorized: false };
 }
 

@@ -12,6 +12,7 @@ import type { Migration } from '../core/model';
 import { isTerminal } from '../core/model';
 import { checkDatabaseSelection, checkMigrationName, type NameCheck } from '../core/names';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../core/provider';
+import { defaultRootCertFor } from '../pg/azureHosts';
 import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
@@ -78,7 +79,14 @@ export class DirectProvider implements MigrationProvider {
   }
 
   /** As create(), returning the live run (to watch it or await `done`). */
-  async start(spec: MigrationSpec, secrets: Secrets): Promise<DirectMigrationRun> {
+  async start(given: MigrationSpec, secrets: Secrets): Promise<DirectMigrationRun> {
+    // The default CA goes into the spec, so a cutover or cancel from another process trusts it too.
+    const ca = this.opts.engine?.sslRootCert;
+    const withCa = (r: ServerRef): ServerRef => {
+      const file = defaultRootCertFor(r.host, r.sslRootCert, ca);
+      return file ? { ...r, sslRootCert: file } : r;
+    };
+    const spec = { ...given, source: withCa(given.source), target: withCa(given.target) };
     const name = checkMigrationName(spec.name, 'direct');
     if (!name.ok) throw new Error(name.reason);
     const dbs = checkDatabaseSelection(spec.databases, true);

@@ -6,7 +6,9 @@ import { clientToolProblem, clientToolFix } from '../../src/core/rules/clientToo
 import { runRules } from '../../src/core/rules';
 import { checkRestrictKey } from '../../src/direct/pgTools';
 import { entraTokenAllowed, fixedTokenFor, azureCloud, armScope } from '../../src/extension/model/azureCloud';
+import { defaultRootCertFor } from '../../src/pg/azureHosts';
 import { AZURE_ROOT_CAS } from '../../src/pg/azureRootCas';
+import { connInfo } from '../../src/extension/connections/pgTester';
 import { libpqEnv } from '../../src/pg/connection';
 import type { ValidationDetails, ValidationSummaryItem } from '../../src/core/model';
 import { cleanFacts } from './rulesFixtures';
@@ -48,6 +50,14 @@ describe('child processes get only what they need', () => {
     const env = libpqEnv({ ...conn, host: 'srv.postgres.database.azure.com' }, inherited);
     assert.equal(readFileSync(env.PGSSLROOTCERT!, 'utf8'), AZURE_ROOT_CAS);
     assert.throws(() => libpqEnv({ ...conn, host: 'srv.postgres.database.azure.com', sslMode: 'require' }, inherited), /only over verified TLS/);
+  });
+
+  it('the pgflex.sslRootCert setting fills in for a server that names no CA, but never replaces Azure\'s roots for an Azure host', () => {
+    assert.equal(defaultRootCertFor('db.example', undefined, '/etc/corp-ca.pem'), '/etc/corp-ca.pem');
+    assert.equal(defaultRootCertFor('db.example', '/own.pem', '/etc/corp-ca.pem'), '/own.pem');
+    assert.equal(defaultRootCertFor('f.postgres.database.azure.com', undefined, '/etc/corp-ca.pem'), undefined);
+    assert.equal(connInfo({ host: 'db.example', port: 5432, user: 'u', database: 'd', sslMode: 'verify-full' }, 'pw', 'source', '/etc/corp-ca.pem').sslRootCert, '/etc/corp-ca.pem');
+    assert.equal(connInfo({ host: 'f.postgres.database.azure.com', port: 5432, user: 'u', database: 'd' }, 'pw').sslMode, 'verify-full');
   });
 
   it("ships exactly Azure's three published root CAs, valid and self-signed", () => {

@@ -46,7 +46,7 @@ export async function addConnection(ctx: PgflexContext, roleArg?: unknown): Prom
     draft.label ||= `${draft.host}:${draft.port}`;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Connecting to ${draft.host}:${draft.port}…` },
-      () => testConnection(connInfo(draft, password, draft.role)),
+      () => testConnection(connInfo(draft, password, draft.role, ctx.config.sslRootCert)),
     );
     if (result.ok) {
       const label = await vscode.window.showInputBox({

@@ -4,10 +4,11 @@
  */
 import type { ConnInfo, PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
-import { defaultSslMode } from '../../pg/azureHosts';
+import { defaultRootCertFor, defaultSslMode } from '../../pg/azureHosts';
 import { lazy } from '../lazyModules';
 
-export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode' | 'sslRootCert'>, password: string | undefined, role?: string): ConnInfo {
+export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode' | 'sslRootCert'>, password: string | undefined, role?: string, defaultRootCert?: string): ConnInfo {
+  const sslRootCert = defaultRootCertFor(ref.host, ref.sslRootCert, defaultRootCert);
   return {
     host: ref.host,
     port: ref.port,
@@ -15,7 +16,7 @@ export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'databa
     password,
     database: ref.database || 'postgres',
     sslMode: (ref.sslMode ?? defaultSslMode(ref.host)) as PgSslMode,
-    ...(ref.sslRootCert ? { sslRootCert: ref.sslRootCert } : {}),
+    ...(sslRootCert ? { sslRootCert } : {}),
     connectTimeoutMs: 10_000,
     applicationName: 'pgflex-vscode',
     role,

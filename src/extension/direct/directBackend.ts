@@ -11,6 +11,7 @@ import type { LiveWatch } from '../model/liveWatch';
 export interface DirectOptions {
   pgDumpPath?: string;
   jobs?: number;
+  sslRootCert?: string;
 }
 
 export interface DirectBackend {
@@ -22,10 +23,11 @@ export interface DirectBackend {
 
 export function loadDirectProvider(options: () => DirectOptions, password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>): DirectBackend {
   const { DirectProvider } = lazy();
-  const engine: { jobs?: number; tools?: { pgDump: string; psql: string } } = {};
+  const engine: { jobs?: number; tools?: { pgDump: string; psql: string }; sslRootCert?: string } = {};
   const applySettings = () => {
     const o = options();
     engine.jobs = o.jobs;
+    engine.sslRootCert = o.sslRootCert;
     engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
   };
   applySettings();

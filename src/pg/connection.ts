@@ -132,6 +132,15 @@ export async function connect(given: ConnInfo, extra: Partial<pg.ClientConfig> &
     return await attempt(sslConfig(c));
   } catch (e) {
     if (e instanceof TlsFileError) throw new PgConnectError(e.message, 'tls-verify', `${c.host}:${c.port}`);
+    if (c.password === undefined && /client password must be a string|password authentication failed|28P01/i.test(`${(e as Error)?.message} ${(e as { code?: string })?.code}`)) {
+      const ignored = pgpassLookup({ host: c.host, port: c.port, database: c.database, user: c.user }).ignored;
+      throw new PgConnectError(
+        `The ${describeServer(c)} asks for a password for user "${c.user}" and none was given${ignored ? ` (${ignored})` : ''}. Put it in the connection (URL or password field; the CLI also reads PGFLEX_SOURCE_PASSWORD and PGFLEX_TARGET_PASSWORD) or in ~/.pgpass (PGPASSFILE).`,
+        'auth',
+        `${c.host}:${c.port}`,
+        '28P01',
+      );
+    }
     throw explainPgError(e, c);
   }
 }

@@ -78,7 +78,12 @@ export function pgpassPath(env: NodeJS.ProcessEnv = process.env): string | undef
   return home ? path.join(home, '.pgpass') : undefined;
 }
 
-export type PgpassResult = { password: string; file: string } | { password?: undefined; ignored?: string };
+export interface PgpassResult {
+  password?: string;
+  file?: string;
+  /** Why the file was not read (libpq would skip it too). */
+  ignored?: string;
+}
 
 /**
  * Look the server up in the password file. As libpq does, a file that is not a regular file, or

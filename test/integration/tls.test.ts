@@ -4,7 +4,7 @@
  * the wrong host name is refused. And ~/.pgpass (PGPASSFILE) serves the engine's own sessions.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MigrationSpec } from '../../src/core/provider';
@@ -137,6 +137,26 @@ describe('connection: ~/.pgpass (PGPASSFILE) serves the engine as it serves pg_d
       const m = await new DirectMigrationRun(spec, { targetPassword: target.password }, { store: tempStore(), throttleMs: 10 }).done;
       assert.equal(m.currentStatus?.state, 'Succeeded', m.currentStatus?.error);
       assert.equal((await target.psql(db, 'SELECT count(*) FROM t')).trim(), '1000');
+    } finally {
+      if (saved === undefined) delete process.env.PGPASSFILE;
+      else process.env.PGPASSFILE = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a password file others may read is ignored, as libpq ignores it, and the error says why', async () => {
+    const source = await sharedServer('15', 'source');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pgflex-pgpass-'));
+    const file = path.join(dir, 'pgpass');
+    writeFileSync(file, `*:*:*:*:${source.password}\n`, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const saved = process.env.PGPASSFILE;
+    process.env.PGPASSFILE = file;
+    try {
+      await assert.rejects(connect({ ...source.conn('postgres', 'source'), password: undefined }), (e: unknown) =>
+        e instanceof PgConnectError && e.kind === 'auth' && /none was given \(the password file .* has group or world access/.test(e.message));
+      chmodSync(file, 0o600);
+      await withClient({ ...source.conn('postgres', 'source'), password: undefined }, (c) => c.query('SELECT 1'));
     } finally {
       if (saved === undefined) delete process.env.PGPASSFILE;
       else process.env.PGPASSFILE = saved;

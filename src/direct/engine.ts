@@ -50,8 +50,6 @@ export interface EngineOptions {
    * cancel asked from another process in between is handed to the watcher, not raced.
    */
   keepWatching?: boolean;
-  /** CA file for a server whose ServerRef names none (the pgflex.sslRootCert setting); kept in the record's spec. */
-  sslRootCert?: string;
   /** Hears the timeline of the work: copies and post-data steps as they start and end. */
   trace?(event: string): void;
 }

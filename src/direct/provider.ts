@@ -35,6 +35,8 @@ export interface DirectProviderOptions {
   /** The source password, for cutover and cancel of online migrations from another process. */
   sourcePassword?: (source: ServerRef) => Promise<string | undefined> | string | undefined;
   online?: OnlineHooks;
+  /** The CA file for a server whose ServerRef names none (the extension: a saved connection's, else pgflex.sslRootCert). */
+  rootCertFor?(server: ServerRef): string | undefined;
   /**
    * Keep watching online migrations of this process once they wait for cutover (beats,
    * latency and CDC counters in the live model every second; cutover/cancel requests from
@@ -80,10 +82,9 @@ export class DirectProvider implements MigrationProvider {
 
   /** As create(), returning the live run (to watch it or await `done`). */
   async start(given: MigrationSpec, secrets: Secrets): Promise<DirectMigrationRun> {
-    // The default CA goes into the spec, so a cutover or cancel from another process trusts it too.
-    const ca = this.opts.engine?.sslRootCert;
+    // The CA goes into the spec, so a cutover or cancel from another process trusts it too.
     const withCa = (r: ServerRef): ServerRef => {
-      const file = defaultRootCertFor(r.host, r.sslRootCert, ca);
+      const file = defaultRootCertFor(r.host, r.sslRootCert, this.opts.rootCertFor?.(r));
       return file ? { ...r, sslRootCert: file } : r;
     };
     const spec = { ...given, source: withCa(given.source), target: withCa(given.target) };

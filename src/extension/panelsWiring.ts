@@ -103,14 +103,14 @@ function panelServices(ctx: PgflexContext): PanelServices {
     },
     async testConnection(server, password, role) {
       const pw = await passwordFor(ctx, server, password);
-      const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role, ctx.config.sslRootCert)), firewallDeps(ctx));
+      const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role, ctx.rootCertFor(server))), firewallDeps(ctx));
       return { ok, message, ...(version !== undefined ? { version } : {}) };
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
       const { listUserDatabases } = lazy();
       const list = await listUserDatabases(
-        connInfo(source, await passwordFor(ctx, source, sourcePassword), 'source', ctx.config.sslRootCert),
-        connInfo(target, await passwordFor(ctx, target, targetPassword), 'target', ctx.config.sslRootCert),
+        connInfo(source, await passwordFor(ctx, source, sourcePassword), 'source', ctx.rootCertFor(source)),
+        connInfo(target, await passwordFor(ctx, target, targetPassword), 'target', ctx.rootCertFor(target)),
       );
       return list.map((d) => ({ name: d.name, sizeBytes: d.sizeBytes, existsOnTarget: d.existsOnTarget ?? false }));
     },

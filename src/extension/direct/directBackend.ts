@@ -11,7 +11,6 @@ import type { LiveWatch } from '../model/liveWatch';
 export interface DirectOptions {
   pgDumpPath?: string;
   jobs?: number;
-  sslRootCert?: string;
 }
 
 export interface DirectBackend {
@@ -21,13 +20,16 @@ export interface DirectBackend {
   watch: LiveWatch;
 }
 
-export function loadDirectProvider(options: () => DirectOptions, password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>): DirectBackend {
+export function loadDirectProvider(
+  options: () => DirectOptions,
+  password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>,
+  rootCertFor?: (server: ServerRef) => string | undefined,
+): DirectBackend {
   const { DirectProvider } = lazy();
-  const engine: { jobs?: number; tools?: { pgDump: string; psql: string }; sslRootCert?: string } = {};
+  const engine: { jobs?: number; tools?: { pgDump: string; psql: string } } = {};
   const applySettings = () => {
     const o = options();
     engine.jobs = o.jobs;
-    engine.sslRootCert = o.sslRootCert;
     engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
   };
   applySettings();
@@ -38,6 +40,7 @@ export function loadDirectProvider(options: () => DirectOptions, password: (t: S
     watchOnline: true,
     targetPassword: (t: ServerRef) => password(t, 'target'),
     sourcePassword: (s: ServerRef) => password(s, 'source'),
+    rootCertFor,
   };
   const provider = new DirectProvider(providerOptions);
   const watch: LiveWatch = (target, name, listener) => (provider.run(target, name) ? provider.watch(target, name, listener) : undefined);

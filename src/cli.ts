@@ -10,7 +10,7 @@ import { runAzure } from './cli/azure';
 const USAGE = `Usage:
   pgflex migrate --source <url> --target <url> --database <db> [--database <db>...]
       [--name <name>] [--mode offline|online] [--option migrate|validate|validate-and-migrate]
-      [--overwrite] [--migrate-roles] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
+      [--overwrite] [--migrate-roles] [--allow-weaker-replication-tls] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
   pgflex status|cancel|cutover --target <url> --name <name> [--json]
   pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
       [--name <migration>] [--database <db>...] [--wait [--interval <s>] [--timeout <s>]]
@@ -18,7 +18,8 @@ const USAGE = `Usage:
       Azure token: PGFLEX_ARM_TOKEN, else Azure CLI / environment / managed identity.
       Private CA for --arm-endpoint: NODE_EXTRA_CA_CERTS=<pem file>.
 
-Passwords: in the URL, or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD. They are never printed.
+Passwords: in the URL, or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD, or ~/.pgpass (PGPASSFILE). They are never printed.
+TLS: sslmode, sslrootcert, sslcert, sslkey in the URL reach the engine, pg_dump and psql alike.
 Exit codes: 0 Succeeded, 1 Failed or ValidationFailed, 2 usage error, 3 Canceled, 4 waiting for cutover.`;
 
 export async function main(argv: string[]): Promise<number> {

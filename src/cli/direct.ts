@@ -22,7 +22,7 @@ import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
 const MIGRATE_SPEC = {
-  flags: ['overwrite', 'migrate-roles', 'json', 'quiet'],
+  flags: ['overwrite', 'migrate-roles', 'allow-weaker-replication-tls', 'json', 'quiet'],
   options: ['source', 'target', 'database', 'name', 'mode', 'option', 'jobs', 'verify', 'cutover', 'pg-dump'],
 };
 const TARGET_SPEC = { flags: ['json'], options: ['target', 'name', 'database'] };
@@ -98,6 +98,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
     option,
     overwrite: a.flags.has('overwrite'),
     migrateRoles: a.flags.has('migrate-roles'),
+    ...(a.flags.has('allow-weaker-replication-tls') ? { allowWeakerReplicationTls: true } : {}),
     jobs,
     verify,
   };

@@ -86,7 +86,7 @@ export function draftFromMigration(id: string, m: Migration, provider: ProviderK
     const base = emptyChoice();
     if (r && r.kind !== 'direct' && provider === 'azure') {
       return { ...base, how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres',
-        sslMode: r.sslMode ?? 'require', azure: azurePickFromId(r.id, r.label) };
+        sslMode: r.sslMode ?? 'verify-full', azure: azurePickFromId(r.id, r.label) };
     }
     return { ...base, host: r?.host ?? parsed?.host ?? fqdn ?? '', port: r?.port ?? parsed?.port ?? 5432, user: r?.user ?? parsed?.user ?? '',
       database: r?.database ?? 'postgres', sslMode: r?.sslMode ?? 'prefer' };

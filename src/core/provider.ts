@@ -12,6 +12,11 @@ export interface ServerRef {
   /** Database to connect to for server-level work. */
   database?: string;
   sslMode?: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  /** CA file this machine trusts for the server (libpq's sslrootcert: a path, or `system`). */
+  sslRootCert?: string;
+  /** Client certificate and key files (libpq's sslcert, sslkey). */
+  sslCert?: string;
+  sslKey?: string;
   kind: 'direct' | 'azure-flexible' | 'azure-single';
 }
 
@@ -30,6 +35,12 @@ export interface MigrationSpec {
   verify?: 'none' | 'counts' | 'checksums';
   /** Roles that own objects or hold grants are created on the target, with ownership and grants kept (both providers). */
   migrateRoles?: boolean;
+  /**
+   * Online (direct engine): when the target cannot verify the source's certificate (a target
+   * before PostgreSQL 16, or a CA the target's system store lacks), replicate over TLS that
+   * encrypts without verifying (sslmode=require) instead of refusing. Shown as a warning.
+   */
+  allowWeakerReplicationTls?: boolean;
   /** Azure knobs. */
   setupLogicalReplication?: boolean;
   migrationInstanceResourceId?: string;

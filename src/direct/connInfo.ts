@@ -1,7 +1,7 @@
 /** From a stored ServerRef (no password) and a password held in memory to a ConnInfo. */
 import { directServerId } from '../core/ids';
 import type { ServerRef } from '../core/provider';
-import type { ConnInfo } from '../pg/connection';
+import { defaultSslMode, type ConnInfo } from '../pg/connection';
 
 export function connFromRef(ref: ServerRef, password: string | undefined, role: 'source' | 'target', database?: string): ConnInfo {
   return {
@@ -10,7 +10,10 @@ export function connFromRef(ref: ServerRef, password: string | undefined, role: 
     user: ref.user,
     password,
     database: database ?? ref.database ?? 'postgres',
-    sslMode: ref.sslMode ?? 'prefer',
+    sslMode: ref.sslMode ?? defaultSslMode(ref.host),
+    ...(ref.sslRootCert ? { sslRootCert: ref.sslRootCert } : {}),
+    ...(ref.sslCert ? { sslCert: ref.sslCert } : {}),
+    ...(ref.sslKey ? { sslKey: ref.sslKey } : {}),
     role,
   };
 }
@@ -24,6 +27,9 @@ export function refFromConn(c: ConnInfo): ServerRef {
     user: c.user,
     database: c.database,
     sslMode: c.sslMode,
+    ...(c.sslRootCert ? { sslRootCert: c.sslRootCert } : {}),
+    ...(c.sslCert ? { sslCert: c.sslCert } : {}),
+    ...(c.sslKey ? { sslKey: c.sslKey } : {}),
     kind: 'direct',
   };
 }

@@ -19,6 +19,7 @@ import type { ModeStrategy } from './modeStrategy';
 import { offlineMode } from './offlineMode';
 import { analyzeTable, analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, runPostDataEntries, type DbContext } from './phases';
 import { PhaseClock } from './phaseClock';
+import { planReplicationTls } from '../core/replicationTls';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
 import { keysAsIndexes, quotedAll, type PostDataEntry } from './postData';
 import { PostDataScheduler } from './postDataScheduler';
@@ -215,6 +216,8 @@ export class DirectMigrationRun {
           overwrite: this.spec.overwrite,
           migrateRoles: this.spec.migrateRoles,
           pgDumpPath: this.tools.pgDump,
+          psqlPath: this.tools.psql,
+          allowWeakerReplicationTls: this.spec.allowWeakerReplicationTls,
         });
         this.controller.signal.throwIfAborted();
         t.migration.currentStatus!.currentSubStateDetails!.validationDetails = v;
@@ -274,7 +277,16 @@ export class DirectMigrationRun {
       await this.sessions.close(src);
     }
     const tgt = await this.sessions.open(this.target);
-    await this.sessions.close(tgt);
+    try {
+      if (this.spec.mode === 'Online') {
+        // Refused before the copy, not after it, when the subscription could not verify the source.
+        const targetMajor = Math.floor(Number((await tgt.query('SHOW server_version_num')).rows[0].server_version_num) / 10000);
+        const plan = planReplicationTls({ sslMode: this.source.sslMode, targetMajor, allowWeaker: !!this.spec.allowWeakerReplicationTls });
+        if (!plan.ok) throw new Error(`${plan.reason} ${plan.fix}`);
+      }
+    } finally {
+      await this.sessions.close(tgt);
+    }
     await checkPgDump(this.tools, major, describeServer(this.source));
     return major;
   }

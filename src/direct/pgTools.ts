@@ -4,7 +4,9 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { libpqEnv, scrub, type ConnInfo } from '../pg/connection';
+import { clientToolFix, clientToolProblem } from '../core/rules/clientTools';
+import { scrub, type ConnInfo } from '../pg/connection';
+import { baseChildEnv, libpqEnv } from '../pg/libpqEnv';
 import type { Sessions } from './sessions';
 
 const exec = promisify(execFile);
@@ -20,22 +22,35 @@ export function defaultTools(): PgTools {
   return { pgDump: process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
 }
 
-/** Major version of a pg_dump/psql binary, e.g. 15. */
-export async function toolMajor(bin: string): Promise<number> {
+/** Version of a pg_dump/psql binary, e.g. `15.18`, and its major. */
+export async function toolVersion(bin: string): Promise<{ version: string; major: number }> {
   let out: string;
   try {
-    out = (await exec(bin, ['--version'])).stdout;
+    out = (await exec(bin, ['--version'], { env: baseChildEnv() })).stdout;
   } catch {
     throw new Error(`"${bin}" could not be run. Install the PostgreSQL client tools (pg_dump, psql) or set PGFLEX_PG_DUMP to the pg_dump to use.`);
   }
-  const m = /\(PostgreSQL\)\s+(\d+)/.exec(out);
+  const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(out);
   if (!m) throw new Error(`"${bin} --version" printed "${out.trim()}", which is not a PostgreSQL version.`);
-  return Number(m[1]);
+  return { version: m[1], major: Number(m[1].split('.')[0]) };
 }
 
-/** Refuse a pg_dump older than the source: it would fail half-way or miss objects. */
+/** Major version of a pg_dump/psql binary, e.g. 15. */
+export async function toolMajor(bin: string): Promise<number> {
+  return (await toolVersion(bin)).major;
+}
+
+/**
+ * Refuse a pg_dump older than the source (it would fail half-way or miss objects), and a
+ * pg_dump or psql without the CVE-2025-8714 fix (the source could run commands here).
+ */
 export async function checkPgDump(tools: PgTools, sourceMajor: number, sourceLabel: string): Promise<number> {
-  const major = await toolMajor(tools.pgDump);
+  const [dump, psql] = await Promise.all([toolVersion(tools.pgDump), toolVersion(tools.psql)]);
+  for (const [tool, v] of [['pg_dump', dump], ['psql', psql]] as const) {
+    const problem = clientToolProblem(tool, v.version);
+    if (problem) throw new Error(`${problem} ${clientToolFix(v.version)}`);
+  }
+  const major = dump.major;
   if (major < sourceMajor) {
     throw new Error(
       `pg_dump ${major} cannot dump the ${sourceLabel}, which runs PostgreSQL ${sourceMajor}. Install the PostgreSQL ${sourceMajor} client tools (or newer) and point PGFLEX_PG_DUMP (or the pgDumpPath setting) at that pg_dump.`,
@@ -77,6 +92,22 @@ function failure(tool: string, what: string, code: number | null, signal: NodeJS
   return new Error(`${tool} ${how} while ${what}${tail ? `: ${tail}` : '.'}`);
 }
 
+/**
+ * The dump's `\restrict <key>` must hold: psql (CVE-2025-8714 fixed) refuses every
+ * meta-command between `\restrict <key>` and `\unrestrict <key>`, so text the source put in the
+ * dump cannot run commands here. A dump without the line comes from a pg_dump without the fix;
+ * one whose key also appears anywhere else could end the restriction early. Both are refused.
+ */
+export function checkRestrictKey(dump: string, what: string): void {
+  const key = /^\\restrict ([A-Za-z0-9]+)$/m.exec(dump)?.[1];
+  if (!key) throw new Error(`The pg_dump output ${what} has no \\restrict line: it was not written by a pg_dump with the fix for CVE-2025-8714, so psql would run any meta-command in it. Use pg_dump 13.22, 14.19, 15.14, 16.10, 17.6 or newer.`);
+  const uses = dump.split(key).length - 1;
+  const lines = dump.split('\n').filter((l) => l === `\\restrict ${key}` || l === `\\unrestrict ${key}`).length;
+  if (uses !== 2 || lines !== 2) {
+    throw new Error(`The pg_dump output ${what} carries its \\restrict key outside the \\restrict and \\unrestrict lines (in the source's data or definitions); it is refused, as psql could be made to run meta-commands from it. Check the source database for objects whose names, comments or settings contain that text.`);
+  }
+}
+
 /** pg_dump into a string (post-data is small: statements, no rows). */
 export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOptions, sessions?: Sessions): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -88,8 +119,17 @@ export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOpti
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new Error(`pg_dump could not be started (${e.message}). Install the PostgreSQL client tools or set PGFLEX_PG_DUMP.`)));
     child.on('close', (code, signal) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(failure('pg_dump', `dumping the ${o.section} schema of database "${source.database}" from the source`, code, signal, err, source));
+      if (code !== 0) {
+        reject(failure('pg_dump', `dumping the ${o.section} schema of database "${source.database}" from the source`, code, signal, err, source));
+        return;
+      }
+      const text = Buffer.concat(out).toString('utf8');
+      try {
+        checkRestrictKey(text, `of the ${o.section} schema of database "${source.database}"`);
+        resolve(text);
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }

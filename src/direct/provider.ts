@@ -12,6 +12,7 @@ import type { Migration } from '../core/model';
 import { isTerminal } from '../core/model';
 import { checkDatabaseSelection, checkMigrationName, type NameCheck } from '../core/names';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../core/provider';
+import { defaultRootCertFor } from '../pg/azureHosts';
 import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
@@ -27,6 +28,8 @@ export interface DirectProviderOptions {
   targetPassword?: (target: ServerRef) => Promise<string | undefined> | string | undefined;
   /** The source password, for cutover and cancel of online migrations from another process. */
   sourcePassword?: (source: ServerRef) => Promise<string | undefined> | string | undefined;
+  /** The CA file for a server whose ServerRef names none (the extension: a saved connection's, else pgflex.sslRootCert). */
+  rootCertFor?(server: ServerRef): string | undefined;
   /**
    * Keep watching online migrations of this process once they wait for cutover (beats,
    * latency and CDC counters in the live model every second; cutover/cancel requests from
@@ -71,7 +74,13 @@ export class DirectProvider implements MigrationProvider {
   }
 
   /** As create(), returning the live run (to watch it or await `done`). */
-  async start(spec: MigrationSpec, secrets: Secrets): Promise<DirectMigrationRun> {
+  async start(given: MigrationSpec, secrets: Secrets): Promise<DirectMigrationRun> {
+    // The CA goes into the spec, so a cutover or cancel from another process trusts it too.
+    const withCa = (r: ServerRef): ServerRef => {
+      const file = defaultRootCertFor(r.host, r.sslRootCert, this.opts.rootCertFor?.(r));
+      return file ? { ...r, sslRootCert: file } : r;
+    };
+    const spec = { ...given, source: withCa(given.source), target: withCa(given.target) };
     const name = checkMigrationName(spec.name, 'direct');
     if (!name.ok) throw new Error(name.reason);
     const dbs = checkDatabaseSelection(spec.databases, true);

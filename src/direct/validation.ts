@@ -6,6 +6,7 @@ import type { AzureTargetFacts, DatabaseFacts, PgDumpFacts, Probe, ValidationFac
 import { isUserDatabase } from '../pg/factsDatabases';
 import { explainPgError, PgConnectError, withClient, withDatabase, type ConnInfo } from '../pg/connection';
 import { readDatabaseFacts, readServerFacts } from '../pg/facts';
+import { baseChildEnv } from '../pg/libpqEnv';
 
 const run = promisify(execFile);
 
@@ -23,8 +24,12 @@ export interface DirectValidationInput {
   migrateRoles?: boolean;
   /** Path of the pg_dump the engine will use (checked against the source's major version). Default `pg_dump` on PATH. */
   pgDumpPath?: string;
+  /** Path of the psql that applies the dump (checked with pg_dump). Default `psql` on PATH. */
+  psqlPath?: string;
   /** Skip the pg_dump check (the Azure flow does not run pg_dump here). Default true. */
   checkPgDump?: boolean;
+  /** Online: the target may replicate over TLS weaker than the source's SSL mode. */
+  allowWeakerReplicationTls?: boolean;
   /** Facts about an Azure target read from ARM (SKU, storage, azure.extensions), when known. */
   azureTarget?: AzureTargetFacts;
   /** Who will move the data; worded rules differ (ownership, locales). Default: `azure` when azureTarget is given, else `direct`. */
@@ -52,9 +57,9 @@ export function parsePgDumpVersion(out: string): { version: string; major: numbe
   return { version: m[0].replace(/^\(PostgreSQL\)\s+/, ''), major };
 }
 
-export async function probePgDump(path = 'pg_dump'): Promise<Probe<PgDumpFacts>> {
+export async function probePgDump(path = 'pg_dump', tool: 'pg_dump' | 'psql' = 'pg_dump'): Promise<Probe<PgDumpFacts>> {
   try {
-    const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
+    const { stdout } = await run(path, ['--version'], { timeout: 10_000, env: baseChildEnv() });
     const v = parsePgDumpVersion(stdout);
     if (!v) return { ok: false, error: `"${path} --version" printed "${stdout.trim()}", which names no PostgreSQL version.` };
     return { ok: true, value: { path, ...v } };
@@ -62,7 +67,7 @@ export async function probePgDump(path = 'pg_dump'): Promise<Probe<PgDumpFacts>>
     const code = (e as { code?: string }).code;
     return {
       ok: false,
-      error: code === 'ENOENT' ? `pg_dump was not found (${path}); the direct engine needs it for the schema.` : `"${path} --version" failed: ${(e as Error).message}`,
+      error: code === 'ENOENT' ? `${tool} was not found (${path}); the direct engine needs it for the schema.` : `"${path} --version" failed: ${(e as Error).message}`,
     };
   }
 }
@@ -99,10 +104,11 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
   })();
   // Target sizes matter only for the storage rule, which needs the Azure storage size.
   const targetSizes = input.azureTarget?.storageMb !== undefined ? 'all' : 'none';
-  const [{ src, sourceDatabases, databaseTimes }, tgt, pgDump] = await Promise.all([
+  const [{ src, sourceDatabases, databaseTimes }, tgt, pgDump, psql] = await Promise.all([
     sourceSide,
     probe(() => withClient(target, (c) => readServerFacts(c, { sizes: targetSizes })), target),
     input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.pgDumpPath),
+    input.checkPgDump === false ? Promise.resolve(undefined) : probePgDump(input.psqlPath ?? 'psql', 'psql'),
   ]);
   const facts: ValidationFacts = {
     mode: input.mode,
@@ -114,14 +120,16 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
     target: tgt,
     sourceDatabases,
     databaseTimes,
-    sourceEndpoint: { host: source.host, port: source.port, user: source.user, sslMode: source.sslMode },
+    sourceEndpoint: { host: source.host, port: source.port, user: source.user, sslMode: source.sslMode, ...(source.sslRootCert ? { sslRootCert: source.sslRootCert } : {}) },
     targetEndpoint: { host: target.host, port: target.port, user: target.user, sslMode: target.sslMode },
     startedAt,
     endedAt: startedAt,
   };
   if (pgDump) facts.pgDump = pgDump;
+  if (psql) facts.psql = psql;
   if (input.azureTarget) facts.azureTarget = input.azureTarget;
   if (input.options) facts.options = input.options;
+  if (input.allowWeakerReplicationTls) facts.allowWeakerReplicationTls = true;
   return facts;
 }
 

@@ -37,6 +37,11 @@ export class Config extends Disposable {
     return this.cfg.get<string>('pgDumpPath')?.trim() || undefined;
   }
 
+  /** CA file for direct connections that name none; empty = the system bundle (Azure's roots for Azure hosts). */
+  get sslRootCert(): string | undefined {
+    return this.cfg.get<string>('sslRootCert')?.trim() || undefined;
+  }
+
   /** Parallel COPY workers for direct migrations; undefined = automatic. */
   get copyJobs(): number | undefined {
     const n = this.cfg.get<number>('copyJobs') ?? 0;

@@ -46,7 +46,7 @@ export class PgflexContext extends Disposable {
     super();
     this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
     this.direct = lazyProvider('direct', async () => {
-      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role));
+      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role), (t) => this.rootCertFor(t));
       this._register(this.config.onDidChange(() => backend.applySettings()));
       this.directWatch = backend.watch;
       return backend.provider;
@@ -96,6 +96,11 @@ export class PgflexContext extends Disposable {
       if (p !== undefined) return p;
     }
     return this.sessionPasswords.get(t.id);
+  }
+
+  /** The CA file to trust for a server that names none: a saved connection's, else the pgflex.sslRootCert setting. */
+  rootCertFor(t: ServerRef): string | undefined {
+    return t.sslRootCert ?? this.connections.list().find((x) => toServerRef(x).id === t.id && x.sslRootCert)?.sslRootCert ?? this.config.sslRootCert;
   }
 
   refreshNode(id?: string): void {

@@ -49,14 +49,14 @@ function panelServices(ctx: PgflexContext, panels: Panels): PanelServices {
     },
     async testConnection(server, password, role) {
       const pw = await passwordFor(ctx, server, password);
-      const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role)), firewallPrompt(ctx));
+      const { ok, message, version } = await testWithFirewallOffer(server, () => testConnection(connInfo(server, pw, role, ctx.rootCertFor(server))), firewallPrompt(ctx));
       return { ok, message, ...(version !== undefined ? { version } : {}) };
     },
     async listDatabases(source, sourcePassword, target, targetPassword) {
       const { listUserDatabases } = lazy();
       const list = await listUserDatabases(
-        connInfo(source, await passwordFor(ctx, source, sourcePassword), 'source'),
-        connInfo(target, await passwordFor(ctx, target, targetPassword), 'target'),
+        connInfo(source, await passwordFor(ctx, source, sourcePassword), 'source', ctx.rootCertFor(source)),
+        connInfo(target, await passwordFor(ctx, target, targetPassword), 'target', ctx.rootCertFor(target)),
       );
       return list.map((d) => ({ name: d.name, sizeBytes: d.sizeBytes, existsOnTarget: d.existsOnTarget ?? false }));
     },

@@ -1,58 +1,14 @@
 import pg from 'pg';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import { isAzurePostgresHost } from './azureRootCas';
+import { pgpassLookup } from './pgpass';
+import { readTlsFile, rootCertFile, TlsFileError, verifies } from './tlsFiles';
 
-export type PgSslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+export type { ConnInfo, PgSslMode } from './connTypes';
+import type { ConnInfo } from './connTypes';
 
-/** How to reach one PostgreSQL server. The password is held here only in memory. */
-export interface ConnInfo {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  database: string;
-  sslMode: PgSslMode;
-  /** PEM of a CA to trust for verify-ca / verify-full (defaults to Node's store). */
-  sslRootCert?: string;
-  connectTimeoutMs?: number;
-  statementTimeoutMs?: number;
-  applicationName?: string;
-  /** A label for messages, e.g. "source" or "target". */
-  role?: string;
-}
-
-const SSL_MODES: readonly PgSslMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
-
-export class ConnInfoError extends Error {}
-
-/**
- * Parse `postgres://user:pass@host:port/db?sslmode=...` (or `postgresql://`). The password
- * may instead come from `fallbackPassword` (an environment variable, SecretStorage).
- */
-export function parseConnUrl(url: string, fallbackPassword?: string, role?: string): ConnInfo {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ConnInfoError(`The ${role ?? 'server'} connection string is not a URL; write it as postgres://user@host:5432/database.`);
-  }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new ConnInfoError(`The ${role ?? 'server'} connection string must start with postgres:// (it starts with ${u.protocol}//).`);
-  }
-  const sslMode = (u.searchParams.get('sslmode') ?? 'prefer') as PgSslMode;
-  if (!SSL_MODES.includes(sslMode)) {
-    throw new ConnInfoError(`sslmode=${sslMode} in the ${role ?? 'server'} connection string is not one of ${SSL_MODES.join(', ')}.`);
-  }
-  const port = u.port ? Number(u.port) : 5432;
-  return {
-    host: decodeURIComponent(u.hostname) || 'localhost',
-    port,
-    user: decodeURIComponent(u.username) || 'postgres',
-    password: u.password ? decodeURIComponent(u.password) : fallbackPassword,
-    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
-    sslMode,
-    role,
-  };
-}
+export { ConnInfoError, parseConnUrl, defaultSslMode, SSL_MODES } from './connUrl';
 
 /** A URL without the password, safe for logs, argv and messages. */
 export function redactedUrl(c: ConnInfo, database = c.database): string {
@@ -72,22 +28,39 @@ export function withDatabase(c: ConnInfo, database: string): ConnInfo {
 }
 
 function sslConfig(c: ConnInfo): boolean | ConnectionOptions {
-  switch (c.sslMode) {
-    case 'disable':
-      return false;
-    case 'prefer':
-    case 'require':
-      return { rejectUnauthorized: false };
-    case 'verify-ca':
-      return {
-        rejectUnauthorized: true,
-        ca: c.sslRootCert,
-        // verify-ca checks the chain but not the host name.
-        checkServerIdentity: () => undefined,
-      };
-    case 'verify-full':
-      return { rejectUnauthorized: true, ca: c.sslRootCert, servername: c.host };
-  }
+  if (c.sslMode === 'disable') return false;
+  const where = describeServer(c);
+  const client: ConnectionOptions = {
+    ...(c.sslCert ? { cert: readTlsFile(c.sslCert, 'sslcert', where) } : {}),
+    ...(c.sslKey ? { key: readTlsFile(c.sslKey, 'sslkey', where) } : {}),
+  };
+  const file = rootCertFile(c);
+  const ca = file ? readTlsFile(file, 'sslrootcert', where) : undefined;
+  // As libpq: require with a root certificate the user named checks the chain (verify-ca).
+  const chainOnly = c.sslMode === 'verify-ca' || (c.sslMode === 'require' && !!c.sslRootCert && c.sslRootCert !== 'system');
+  if (chainOnly) return { ...client, rejectUnauthorized: true, ca, checkServerIdentity: () => undefined };
+  // SNI takes names only (RFC 6066); Node checks an IP address against the certificate's IP SANs by itself.
+  if (c.sslMode === 'verify-full') return { ...client, rejectUnauthorized: true, ca, ...(isIP(c.host) ? {} : { servername: c.host }) };
+  return { ...client, rejectUnauthorized: false };
+}
+
+/**
+ * A password (or an Entra token) for an Azure server travels only over TLS that verified the
+ * server: anyone on the path could otherwise read it.
+ */
+export function checkCredentialTransport(c: ConnInfo, password: string | undefined = c.password): void {
+  if (password === undefined || password === '' || !isAzurePostgresHost(c.host) || verifies(c.sslMode)) return;
+  throw new PgConnectError(
+    `The ${describeServer(c)} is an Azure server, and its password or Entra token is sent only over verified TLS, but the SSL mode is "${c.sslMode}". Use SSL mode verify-full (pgflex trusts Azure's published root CAs).`,
+    'tls-verify',
+    `${c.host}:${c.port}`,
+  );
+}
+
+/** The password to send: the one given, else the password file's entry (~/.pgpass, PGPASSFILE). */
+export function resolvePassword(c: ConnInfo): string | undefined {
+  if (c.password !== undefined) return c.password;
+  return pgpassLookup({ host: c.host, port: c.port, database: c.database, user: c.user }).password;
 }
 
 export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = sslConfig(c)): pg.ClientConfig {
@@ -110,7 +83,9 @@ export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = ssl
  * TLS first and falls back to plain, as libpq does.
  * Errors come out as `PgConnectError` with a sentence a person can act on.
  */
-export async function connect(c: ConnInfo, extra: Partial<pg.ClientConfig> & { replication?: 'database' } = {}): Promise<pg.Client> {
+export async function connect(given: ConnInfo, extra: Partial<pg.ClientConfig> & { replication?: 'database' } = {}): Promise<pg.Client> {
+  const c: ConnInfo = { ...given, password: resolvePassword(given) };
+  checkCredentialTransport(c);
   const attempt = async (ssl: boolean | ConnectionOptions): Promise<pg.Client> => {
     const client = new pg.Client({ ...clientConfig(c, ssl), ...extra } as pg.ClientConfig);
     // An idle client whose server goes away emits 'error'; without a listener Node crashes.
@@ -126,7 +101,7 @@ export async function connect(c: ConnInfo, extra: Partial<pg.ClientConfig> & { r
   try {
     if (c.sslMode === 'prefer') {
       try {
-        return await attempt({ rejectUnauthorized: false });
+        return await attempt(sslConfig(c));
       } catch (e) {
         if (!isSslUnsupported(e)) throw e;
         return await attempt(false);
@@ -134,6 +109,16 @@ export async function connect(c: ConnInfo, extra: Partial<pg.ClientConfig> & { r
     }
     return await attempt(sslConfig(c));
   } catch (e) {
+    if (e instanceof TlsFileError) throw new PgConnectError(e.message, 'tls-verify', `${c.host}:${c.port}`);
+    if (c.password === undefined && /client password must be a string|password authentication failed|28P01/i.test(`${(e as Error)?.message} ${(e as { code?: string })?.code}`)) {
+      const ignored = pgpassLookup({ host: c.host, port: c.port, database: c.database, user: c.user }).ignored;
+      throw new PgConnectError(
+        `The ${describeServer(c)} asks for a password for user "${c.user}" and none was given${ignored ? ` (${ignored})` : ''}. Put it in the connection (URL or password field; the CLI also reads PGFLEX_SOURCE_PASSWORD and PGFLEX_TARGET_PASSWORD) or in ~/.pgpass (PGPASSFILE).`,
+        'auth',
+        `${c.host}:${c.port}`,
+        '28P01',
+      );
+    }
     throw explainPgError(e, c);
   }
 }
@@ -246,10 +231,3 @@ export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Prom
   }
 }
 
-/** Environment for libpq tools (pg_dump, psql): the password travels here, never in argv. */
-export function libpqEnv(c: ConnInfo, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGDATABASE: c.database, PGSSLMODE: c.sslMode, PGAPPNAME: c.applicationName ?? 'pgflex', PGCONNECT_TIMEOUT: String(Math.ceil((c.connectTimeoutMs ?? 10_000) / 1000)) };
-  if (c.password !== undefined) env.PGPASSWORD = c.password;
-  else delete env.PGPASSWORD;
-  return env;
-}

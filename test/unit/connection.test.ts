@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeServer, explainPgError, libpqEnv, parseConnUrl, redactedUrl } from '../../src/pg/connection';
+import { describeServer, explainPgError, parseConnUrl, redactedUrl } from '../../src/pg/connection';
+import { libpqEnv } from '../../src/pg/libpqEnv';
 import { refusedClientAddress } from '../../src/azure/firewall';
 
 describe('connection strings', () => {

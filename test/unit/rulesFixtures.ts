@@ -56,7 +56,7 @@ export function cleanFacts(overrides: Partial<ValidationFacts> = {}): Validation
     source: { ok: true, value: src },
     target: { ok: true, value: server() },
     sourceDatabases: { app: { ok: true, value: database() } },
-    pgDump: { ok: true, value: { path: 'pg_dump', version: '16.4', major: 16 } },
+    pgDump: { ok: true, value: { path: 'pg_dump', version: '16.10', major: 16 } },
     sourceEndpoint: { host: 'src.example.com', port: 5432, user: 'postgres', sslMode: 'require' },
     targetEndpoint: { host: 'tgt.example.com', port: 5432, user: 'postgres', sslMode: 'require' },
     startedAt: '2026-01-01T10:00:00.000Z',

@@ -281,7 +281,7 @@ export class WizardController implements WizardPage {
       const s = this.lists.servers[role]?.find((x) => x.id === value);
       if (!s) return;
       this.updateChoice(role, {
-        how: 'azure', host: s.fqdn, port: 5432, user: s.adminLogin ?? this.draft[role].user, database: 'postgres', sslMode: 'require',
+        how: 'azure', host: s.fqdn, port: 5432, user: s.adminLogin ?? this.draft[role].user, database: 'postgres', sslMode: 'verify-full',
         azure: { ...cur, serverId: s.id, serverName: s.name, location: s.location, version: s.version, sku: s.sku },
       }, true);
       return;

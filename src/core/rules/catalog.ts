@@ -56,6 +56,7 @@ export const RULE = {
   largeObjects: 'LargeObjectsValidation',
   sequences: 'SequencesValidation',
   skew: 'TableSkewValidation',
+  replicationTls: 'ReplicationTlsValidation',
 } as const;
 
 /** The service's documented error codes (troubleshoot-error-codes.md) that our rules quote. */

@@ -13,6 +13,8 @@ export interface ServerEndpoint {
   port: number;
   user: string;
   sslMode?: string;
+  /** The CA file named for this server on this machine (a path; `system` is not recorded). */
+  sslRootCert?: string;
 }
 
 export interface CurrentUserFacts {
@@ -135,6 +137,8 @@ export interface ValidationFacts {
   overwrite: boolean;
   /** Roles are migrated (direct engine: created on the target, owners and grants kept). */
   migrateRoles?: boolean;
+  /** Online, direct engine: the target may replicate over TLS weaker than the source's SSL mode. */
+  allowWeakerReplicationTls?: boolean;
   /** Databases chosen, in the user's order. */
   databases: string[];
   source: Probe<ServerFacts>;
@@ -143,6 +147,8 @@ export interface ValidationFacts {
   sourceDatabases: Record<string, Probe<DatabaseFacts>>;
   /** The pg_dump the direct engine will use; absent for the Azure flow. */
   pgDump?: Probe<PgDumpFacts>;
+  /** The psql that applies pg_dump's output (direct engine); judged with pg_dump. */
+  psql?: Probe<PgDumpFacts>;
   azureTarget?: AzureTargetFacts;
   sourceEndpoint?: ServerEndpoint;
   targetEndpoint?: ServerEndpoint;

@@ -12,7 +12,7 @@ import {
 import type { ValidationFacts } from './facts';
 import { notChecked, worstOf } from './item';
 import {
-  connectivityRule, databaseSelectionRule, pgDumpRule, replicationCapacityRule, rolesRule,
+  connectivityRule, databaseSelectionRule, pgDumpRule, replicationCapacityRule, replicationTlsRule, rolesRule,
   serverParametersRule, sourcePrivilegesRule, sourceVersionRule, targetPrivilegesRule,
 } from './serverRules';
 
@@ -28,6 +28,7 @@ export function serverLevelItems(f: ValidationFacts): ValidationSummaryItem[] {
     sourceVersionRule(f),
     pgDumpRule(f),
     serverParametersRule(f),
+    replicationTlsRule(f),
     replicationCapacityRule(f),
     skuRule(f),
     allowlistRule(f),

@@ -2,6 +2,8 @@
 import { quoteIdent, quoteLiteral } from '../format';
 import type { ValidationMessage, ValidationSummaryItem } from '../model';
 import { MAX_DATABASES } from '../names';
+import { planReplicationTls } from '../replicationTls';
+import { clientToolFix, clientToolProblem } from './clientTools';
 import { CODE, MIN_SOURCE_MAJOR, BUILTIN_ROLE_PREFIXES, RULE } from './catalog';
 import type { ServerFacts, ValidationFacts } from './facts';
 import { fail, item, listSome, majorOf, notChecked, ok, plural, versionLabel, warn } from './item';
@@ -80,15 +82,41 @@ export function pgDumpRule(f: ValidationFacts): ValidationSummaryItem | undefine
       correctiveAction: 'Install the PostgreSQL client tools (apt-get install postgresql-client, or the installer for your system) at least at the source\'s major version, and make sure pg_dump is on PATH.',
     });
   }
-  if (!f.source.ok) return notChecked(RULE.pgDump, 'the source version is unknown because the source server could not be reached.');
   const dump = f.pgDump.value;
+  // The engine applies pg_dump's output with psql: both must carry the CVE-2025-8714 fix.
+  const unsafe = [{ tool: 'pg_dump' as const, facts: dump }, ...(f.psql?.ok ? [{ tool: 'psql' as const, facts: f.psql.value }] : [])]
+    .map((t) => ({ ...t, problem: clientToolProblem(t.tool, t.facts.version) }))
+    .filter((t) => t.problem !== undefined);
+  if (unsafe.length) {
+    return item(RULE.pgDump, unsafe.map((t) => fail(`${t.problem} (${t.facts.path})`)), { correctiveAction: clientToolFix(unsafe[0].facts.version) });
+  }
+  if (f.psql && !f.psql.ok) {
+    return item(RULE.pgDump, [fail(f.psql.error)], { correctiveAction: 'Install the PostgreSQL client tools (psql comes with pg_dump) and make sure psql is on PATH, or set PGFLEX_PSQL.' });
+  }
+  if (!f.source.ok) return notChecked(RULE.pgDump, 'the source version is unknown because the source server could not be reached.');
   const srcMajor = majorOf(f.source.value.versionNum);
   if (dump.major < srcMajor) {
     return item(RULE.pgDump, [fail(`pg_dump ${dump.version} (${dump.path}) cannot dump a PostgreSQL ${srcMajor} source: pg_dump must be at least the source's major version.`)], {
       correctiveAction: `Install the PostgreSQL ${srcMajor} (or newer) client tools and put that pg_dump first on PATH (or point the migration at it).`,
     });
   }
-  return item(RULE.pgDump, [ok(`pg_dump ${dump.version} can dump the PostgreSQL ${srcMajor} source.`)]);
+  return item(RULE.pgDump, [ok(`pg_dump ${dump.version} can dump the PostgreSQL ${srcMajor} source${f.psql?.ok ? `, and psql ${f.psql.value.version} applies it` : ''}; both carry the fix for CVE-2025-8714.`)]);
+}
+
+/**
+ * Online, direct engine: the target's subscription connects to the source itself, and must
+ * check the source's certificate as the user's own connections do (src/core/replicationTls.ts).
+ */
+export function replicationTlsRule(f: ValidationFacts): ValidationSummaryItem | undefined {
+  if (f.mode !== 'Online' || (f.engine ?? 'direct') !== 'direct') return undefined;
+  if (!f.target.ok) return notChecked(RULE.replicationTls, 'the target server could not be reached, so whether its subscription can verify the source is unknown.');
+  const sslMode = f.sourceEndpoint?.sslMode ?? 'prefer';
+  const rootCert = f.sourceEndpoint?.sslRootCert;
+  const plan = planReplicationTls({ sslMode, privateCa: rootCert && rootCert !== 'system' ? rootCert : undefined, targetMajor: majorOf(f.target.value.versionNum), allowWeaker: !!f.allowWeakerReplicationTls });
+  if (!plan.ok) return item(RULE.replicationTls, [fail(plan.reason)], { correctiveAction: plan.fix });
+  if (plan.weaker) return item(RULE.replicationTls, [warn(plan.weaker)]);
+  if (plan.note) return item(RULE.replicationTls, [ok(plan.note)]);
+  return item(RULE.replicationTls, [ok(`The target connects to the source with SSL mode ${sslMode}, as asked for.`)]);
 }
 
 export function serverParametersRule(f: ValidationFacts): ValidationSummaryItem {

@@ -92,7 +92,7 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
       d.verification = r.verification;
       d.latency = 0;
       d.endedOn = new Date().toISOString();
-      if (r.warnings.length) d.warnings = r.warnings;
+      if (r.warnings.length) d.warnings = [...(d.warnings ?? []), ...r.warnings];
       d.message = r.problems.length
         ? `Cut over in ${d.cutoverSeconds} s, but some replication objects could not be removed: ${r.problems.join(' ')}`
         : `Cut over in ${d.cutoverSeconds} s (drain ${r.steps.drain} s, sequences ${r.steps.sequences} s,${r.resynced.tables || r.resynced.largeObjects ? ` ${r.resynced.tables} unlogged tables and ${r.resynced.largeObjects} large objects copied again ${r.steps.resync} s,` : ''} row counts ${r.steps.verify} s, cleanup ${r.steps.cleanup} s); ${r.sequencesSet} sequences set; row counts equal in ${r.verification.tablesChecked} tables.`;

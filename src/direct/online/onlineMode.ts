@@ -12,7 +12,7 @@ import { openInSnapshot, type ExportedSnapshot } from '../snapshot';
 import { nameOf, prepareSource, removeReplication, sourceConn, startSubscription, type OnlineDb } from './replicationObjects';
 
 export function onlineMode({ spec, sessions, source, target }: ModeRun): ModeStrategy {
-  const dbOf = (db: string) => onlineDb(spec.name, db, source, target);
+  const dbOf = (db: string) => onlineDb(spec.name, db, source, target, spec.allowWeakerReplicationTls);
   return {
     endState: 'WaitingForUserAction',
     prepare: resetForOnline,
@@ -28,8 +28,8 @@ export function onlineMode({ spec, sessions, source, target }: ModeRun): ModeStr
   };
 }
 
-function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo): OnlineDb {
-  return { migration, database, source, target };
+function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo, allowWeakerTls?: boolean): OnlineDb {
+  return { migration, database, source, target, ...(allowWeakerTls ? { allowWeakerTls } : {}) };
 }
 
 /**
@@ -63,7 +63,8 @@ async function onlineSnapshot(sessions: Sessions, db: OnlineDb): Promise<Exporte
 
 /** After the copy, the indexes and the verification: stream from the slot; wait for cutover. */
 async function startOnlineStream(db: OnlineDb, sourceMajor: number, d: DatabaseMigrationState): Promise<void> {
-  await startSubscription(db, sourceMajor);
+  const { weaker } = await startSubscription(db, sourceMajor);
+  if (weaker) d.warnings = [...(d.warnings ?? []), weaker];
   d.migrationState = 'WaitingForCutoverTrigger';
   d.migrationOperation = undefined;
   d.latency = undefined;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
+import { isCertificateRefusal, planReplicationTls, WEAKER_FLAG, weakerPlan } from '../../core/replicationTls';
+import { connect, resolvePassword, withDatabase, type ConnInfo } from '../../pg/connection';
 import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
 import { replicationName } from './names';
 import { createPublication, dropPublication, replicaIdentityMessage, serverMajor, tablesWithoutReplicaIdentity, type PublicationInfo } from './publication';
@@ -14,6 +15,8 @@ export interface OnlineDb {
   source: ConnInfo;
   /** Target server; the database is replaced by `database`. */
   target: ConnInfo;
+  /** The migration accepts replication TLS weaker than the source's SSL mode (MigrationSpec.allowWeakerReplicationTls). */
+  allowWeakerTls?: boolean;
 }
 
 export function nameOf(db: OnlineDb): string {
@@ -68,15 +71,33 @@ export async function prepareSource(db: OnlineDb): Promise<PreparedSource> {
 
 /**
  * Target side, after the copy and the indexes: the target's counter baseline, then the
- * subscription that streams from the slot. Returns the subscription's options (for logs).
+ * subscription that streams from the slot. Returns the subscription's options (for logs) and,
+ * when the replication connection verifies less than the user asked for, the warning to show.
  */
-export async function startSubscription(db: OnlineDb, sourceMajor: number): Promise<string[]> {
+export async function startSubscription(db: OnlineDb, sourceMajor: number): Promise<{ withs: string[]; weaker?: string }> {
   const name = nameOf(db);
   const binarySafe = await withClientOf(sourceConn(db), binaryTransferSafe);
   const target = await connect(targetConn(db));
   try {
+    const src = sourceConn(db);
+    // The password travels in the subscription: one from ~/.pgpass counts too.
+    const source = { ...src, password: resolvePassword(src) };
+    const plan = planReplicationTls({ sslMode: source.sslMode, targetMajor: await serverMajor(target), allowWeaker: !!db.allowWeakerTls });
+    if (!plan.ok) throw new Error(`${plan.reason} ${plan.fix}`);
     await createTargetHeartbeat(target, name, db.migration, db.database, await tupleTotals(target));
-    return await createSubscription(target, sourceConn(db), { name, publication: name, sourceMajor, binarySafe });
+    const create = (tls: string[]) => createSubscription(target, source, { name, publication: name, sourceMajor, binarySafe, tls });
+    try {
+      return { withs: await create(plan.params), weaker: plan.weaker };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (!plan.params.includes('sslrootcert=system') || !isCertificateRefusal(message)) throw e;
+      const why = `the target could not verify the source's certificate against its system CAs (${message})`;
+      const weaker = weakerPlan(why);
+      if (!db.allowWeakerTls || !weaker.ok) {
+        throw new Error(`The target server refused the source's TLS certificate for the subscription: ${message}. Install the CA that signed the source's certificate in the target host's system store, or accept an encrypted but unverified replication connection with ${WEAKER_FLAG}.`);
+      }
+      return { withs: await create(weaker.params), weaker: weaker.weaker };
+    }
   } finally {
     await target.end().catch(() => undefined);
   }

@@ -9,10 +9,9 @@ import { serverMajor } from './publication';
  * superusers only) for as long as the subscription exists: pgflex removes the subscription at
  * cutover and cancel, and never logs this string.
  */
-export function subscriptionConnInfo(source: ConnInfo): string {
+export function subscriptionConnInfo(source: ConnInfo, tls: string[]): string {
   const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const sslmode = source.sslMode === 'verify-ca' || source.sslMode === 'verify-full' ? 'require' : source.sslMode;
-  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, `sslmode=${sslmode}`];
+  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, ...tls];
   if (source.password !== undefined) parts.push(`password=${q(source.password)}`);
   return parts.join(' ');
 }
@@ -23,6 +22,8 @@ export interface SubscriptionOptions {
   sourceMajor: number;
   /** false when a published column has a type whose binary form could differ between servers. */
   binarySafe: boolean;
+  /** sslmode (and sslrootcert) for the target's connection to the source: planReplicationTls. */
+  tls: string[];
 }
 
 /**
@@ -37,7 +38,7 @@ export async function createSubscription(target: pg.Client, source: ConnInfo, o:
   else if (targetMajor >= 14 && o.sourceMajor >= 14) withs.push('streaming = on');
   if (targetMajor >= 14 && o.sourceMajor >= 14 && o.binarySafe) withs.push('binary = true');
   try {
-    await target.query(`CREATE SUBSCRIPTION ${quoteIdent(o.name)} CONNECTION ${quoteLiteral(subscriptionConnInfo(source))} PUBLICATION ${quoteIdent(o.publication)} WITH (${withs.join(', ')})`);
+    await target.query(`CREATE SUBSCRIPTION ${quoteIdent(o.name)} CONNECTION ${quoteLiteral(subscriptionConnInfo(source, o.tls))} PUBLICATION ${quoteIdent(o.publication)} WITH (${withs.join(', ')})`);
   } catch (e) {
     // The server's message may quote the connection string: keep only what is safe.
     const err = e as { message?: string; code?: string };

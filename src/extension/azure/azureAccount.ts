@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import { SignInRequiredError, type AzureTenant } from '../model/azureTypes';
 import { listTenants } from './armDirectory';
-import { type AzureCloud, armScope, azureCloud } from '../model/azureCloud';
+import { type AzureCloud, armScope, azureCloud, fixedTokenFor } from '../model/azureCloud';
 
 /** A TokenCredential as @azure/core-auth defines it (structural, to avoid the import). */
 export interface TokenCredentialLike {
@@ -57,9 +57,10 @@ export class AzureAccount extends Disposable {
 
   /** A token without prompting; SignInRequiredError when there is no session. */
   async token(tenantId?: string, resource = armScope(currentCloud())): Promise<string> {
-    // Tests and the sandbox may point at an ARM-compatible server with a fixed token.
-    const fixed = process.env.PGFLEX_ARM_TOKEN;
-    if (fixed) {
+      // Tests and the sandbox may point at an ARM-compatible server with a fixed token.
+    if (process.env.PGFLEX_ARM_TOKEN) {
+      const fixed = fixedTokenFor(resource, currentCloud(), process.env.PGFLEX_ARM_TOKEN);
+      if (!fixed) throw new SignInRequiredError(undefined, 'PGFLEX_ARM_TOKEN is a token for ARM; it is not used for other resources (database passwords).');
       this.signedIn = true;
       return fixed;
     }

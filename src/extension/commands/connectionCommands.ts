@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import type { PgflexContext } from '../context';
 import { type ConnectionRole, type SavedConnection, SSL_MODES, checkHost, checkPort, checkRequired, connectionString, parseSandboxConnections } from '../model/connections';
 import type { NodeOf } from '../model/treeModel';
@@ -38,6 +39,17 @@ export async function addConnection(ctx: PgflexContext, roleArg?: unknown): Prom
       { title: `${title} (6/7)`, placeHolder: 'SSL mode', ignoreFocusOut: true },
     );
     draft.sslMode = required(ssl, 'adding the connection').label as PgSslMode;
+    if (draft.sslMode === 'verify-ca' || draft.sslMode === 'verify-full') {
+      const ca = await vscode.window.showInputBox({
+        title: `${title} (6/7)`, prompt: 'CA certificate file (PEM) that signed the server\'s certificate. Empty: the pgflex.sslRootCert setting, else the system\'s CAs (Azure\'s for Azure hosts).',
+        value: draft.sslRootCert ?? '', ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() && !existsSync(v.trim()) ? `There is no file "${v.trim()}" on this machine.` : undefined),
+      });
+      if (ca === undefined) throw new UserCancelledError('adding the connection');
+      draft.sslRootCert = ca.trim() || undefined;
+    } else {
+      draft.sslRootCert = undefined;
+    }
     const password = await vscode.window.showInputBox({
       title: `${title} (7/7)`, prompt: `Password of ${draft.user} (kept in VS Code's secret storage)`, password: true, ignoreFocusOut: true,
     });
@@ -46,7 +58,7 @@ export async function addConnection(ctx: PgflexContext, roleArg?: unknown): Prom
     draft.label ||= `${draft.host}:${draft.port}`;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Connecting to ${draft.host}:${draft.port}…` },
-      () => testConnection(connInfo(draft, password, draft.role)),
+      () => testConnection(connInfo(draft, password, draft.role, ctx.config.sslRootCert)),
     );
     if (result.ok) {
       const label = await vscode.window.showInputBox({

@@ -4,16 +4,19 @@
  */
 import type { ConnInfo, PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
+import { defaultRootCertFor, defaultSslMode } from '../../pg/azureHosts';
 import { lazy } from '../lazyModules';
 
-export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode'>, password: string | undefined, role?: string): ConnInfo {
+export function connInfo(ref: Pick<ServerRef, 'host' | 'port' | 'user' | 'database' | 'sslMode' | 'sslRootCert'>, password: string | undefined, role?: string, defaultRootCert?: string): ConnInfo {
+  const sslRootCert = defaultRootCertFor(ref.host, ref.sslRootCert, defaultRootCert);
   return {
     host: ref.host,
     port: ref.port,
     user: ref.user,
     password,
     database: ref.database || 'postgres',
-    sslMode: (ref.sslMode ?? 'prefer') as PgSslMode,
+    sslMode: (ref.sslMode ?? defaultSslMode(ref.host)) as PgSslMode,
+    ...(sslRootCert ? { sslRootCert } : {}),
     connectTimeoutMs: 10_000,
     applicationName: 'pgflex-vscode',
     role,

@@ -20,7 +20,11 @@ export interface DirectBackend {
   watch: LiveWatch;
 }
 
-export function loadDirectProvider(options: () => DirectOptions, password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>): DirectBackend {
+export function loadDirectProvider(
+  options: () => DirectOptions,
+  password: (t: ServerRef, role: 'source' | 'target') => Promise<string | undefined>,
+  rootCertFor?: (server: ServerRef) => string | undefined,
+): DirectBackend {
   const { DirectProvider } = lazy();
   const engine: { jobs?: number; tools?: { pgDump: string; psql: string } } = {};
   const applySettings = () => {
@@ -36,6 +40,7 @@ export function loadDirectProvider(options: () => DirectOptions, password: (t: S
     watchOnline: true,
     targetPassword: (t: ServerRef) => password(t, 'target'),
     sourcePassword: (s: ServerRef) => password(s, 'source'),
+    rootCertFor,
   };
   const provider = new DirectProvider(providerOptions);
   const watch: LiveWatch = (target, name, listener) => (provider.run(target, name) ? provider.watch(target, name, listener) : undefined);

@@ -3,6 +3,8 @@
  * `microsoft-sovereign-cloud.environment` picks a sovereign cloud, whose sign-in is the
  * `microsoft-sovereign-cloud` authentication provider.
  */
+import { defaultSslMode } from '../../pg/azureHosts';
+
 export interface AzureCloud {
   name: string;
   authProvider: 'microsoft' | 'microsoft-sovereign-cloud';
@@ -31,4 +33,22 @@ export function azureCloud(sovereignSetting: string | undefined, armEndpointOver
 
 export function armScope(c: AzureCloud): string {
   return `${c.armEndpoint}/.default`;
+}
+
+/**
+ * PGFLEX_ARM_TOKEN (tests, the sandbox) is a token for ARM: it is handed out for the ARM scope
+ * only, never as a database password for the ossrdbms scope.
+ */
+export function fixedTokenFor(resource: string, cloud: AzureCloud, fixed: string | undefined): string | undefined {
+  return fixed && resource === armScope(cloud) ? fixed : undefined;
+}
+
+/**
+ * An Entra token is offered as the password of an Azure server only over TLS that verifies the
+ * server (verify-full is the default for Azure hosts): anyone on the path could replay it.
+ */
+export function entraTokenAllowed(server: { kind: string; host: string; sslMode?: string }): boolean {
+  if (server.kind === 'direct') return false;
+  const mode = server.sslMode ?? defaultSslMode(server.host);
+  return mode === 'verify-full' || mode === 'verify-ca';
 }

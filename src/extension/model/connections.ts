@@ -18,6 +18,8 @@ export interface SavedConnection {
   user: string;
   database: string;
   sslMode: PgSslMode;
+  /** CA file (PEM) trusted for this server in verify-ca/verify-full (libpq's sslrootcert); a path, not a secret. */
+  sslRootCert?: string;
 }
 
 export const SSL_MODES: readonly PgSslMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
@@ -45,13 +47,14 @@ export function checkRequired(what: string) {
 }
 
 export function toServerRef(c: SavedConnection): ServerRef {
-  return { id: directServerId(c), label: c.label, host: c.host, port: c.port, user: c.user, database: c.database, sslMode: c.sslMode, kind: 'direct' };
+  return { id: directServerId(c), label: c.label, host: c.host, port: c.port, user: c.user, database: c.database, sslMode: c.sslMode, ...(c.sslRootCert ? { sslRootCert: c.sslRootCert } : {}), kind: 'direct' };
 }
 
 /** A libpq URL without the password, safe to copy into a chat or a ticket. */
-export function connectionString(c: Pick<SavedConnection, 'host' | 'port' | 'user' | 'database' | 'sslMode'>): string {
+export function connectionString(c: Pick<SavedConnection, 'host' | 'port' | 'user' | 'database' | 'sslMode' | 'sslRootCert'>): string {
   const host = c.host.includes(':') ? `[${c.host}]` : c.host;
-  return `postgres://${encodeURIComponent(c.user)}@${host}:${c.port}/${encodeURIComponent(c.database)}?sslmode=${c.sslMode}`;
+  const ca = c.sslRootCert ? `&sslrootcert=${encodeURIComponent(c.sslRootCert)}` : '';
+  return `postgres://${encodeURIComponent(c.user)}@${host}:${c.port}/${encodeURIComponent(c.database)}?sslmode=${c.sslMode}${ca}`;
 }
 
 /**
@@ -115,6 +118,7 @@ export function parseSandboxConnections(json: string | undefined): { connections
       user: o.user as string,
       database: typeof o.database === 'string' && o.database ? o.database : 'postgres',
       sslMode,
+      ...(typeof o.sslRootCert === 'string' && o.sslRootCert ? { sslRootCert: o.sslRootCert } : {}),
       password: typeof o.password === 'string' ? o.password : '',
     });
   });

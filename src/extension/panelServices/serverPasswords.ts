@@ -1,3 +1,4 @@
+import { entraTokenAllowed } from '../model/azureCloud';
 import type { ServerRef } from '../../core/provider';
 import type { PgflexContext } from '../context';
 import { currentCloud } from '../azure/azureAccount';
@@ -14,7 +15,7 @@ export async function passwordFor(ctx: PgflexContext, server: ServerRef, typed: 
 }
 
 async function entraToken(ctx: PgflexContext, server: ServerRef): Promise<string | undefined> {
-  if (server.kind === 'direct') return undefined;
+  if (!entraTokenAllowed(server)) return undefined;
   try {
     // Entra ID token as the PostgreSQL password, where the server allows it.
     return await ctx.azure.token(undefined, currentCloud().ossrdbmsScope);

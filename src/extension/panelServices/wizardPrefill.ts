@@ -15,7 +15,7 @@ function choiceOfConnection(c: SavedConnection): ServerChoice {
 function choiceOfAzure(r: ServerRef): ServerChoice {
   const s = parseAzureServerId(r.id);
   return {
-    ...emptyChoice(), how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres', sslMode: r.sslMode ?? 'require',
+    ...emptyChoice(), how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres', sslMode: r.sslMode ?? 'verify-full',
     azure: { subscriptionId: s?.subscriptionId ?? '', resourceGroup: s?.resourceGroup ?? '', serverId: r.id, serverName: r.label },
   };
 }

@@ -28,6 +28,14 @@ describe('extension connections', () => {
     assert.equal(toServerRef(c).id, 'direct:localhost:5432@ad@min');
   });
 
+  it('keeps a connection\'s CA file (sslrootcert): in its ServerRef, its connection string and sandbox entries', () => {
+    const c = { ...conn('T', 'target'), sslMode: 'verify-full' as const, sslRootCert: '/etc/pg ca.pem' };
+    assert.equal(toServerRef(c).sslRootCert, '/etc/pg ca.pem');
+    assert.equal(connectionString(c), 'postgres://postgres@localhost:5432/postgres?sslmode=verify-full&sslrootcert=%2Fetc%2Fpg%20ca.pem');
+    const { connections } = parseSandboxConnections(JSON.stringify([{ role: 'source', host: 'h', user: 'u', sslMode: 'verify-full', sslRootCert: '/ca.pem' }]));
+    assert.equal(connections[0].sslRootCert, '/ca.pem');
+  });
+
   it('reads sandbox connections from PGFLEX_SANDBOX_CONNECTIONS, reporting bad entries', () => {
     const json = JSON.stringify([
       { label: 'Sandbox source', role: 'source', host: '127.0.0.1', port: 40001, user: 'postgres', database: 'shop', sslMode: 'disable', password: 's3cret' },

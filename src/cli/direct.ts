@@ -7,7 +7,7 @@
  */
 import type { Migration, MigrationMode, MigrationOption } from '../core/model';
 import { isTerminal } from '../core/model';
-import { formatBytes, formatDuration } from '../core/format';
+import { formatBytes, formatDuration, retriesText } from '../core/format';
 import { checkDatabaseSelection, checkMigrationName } from '../core/names';
 import type { MigrationSpec } from '../core/provider';
 import { ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
@@ -270,6 +270,7 @@ class Progress {
         process.stderr.write(`${d.databaseName}: verification (${v.mode}) ${v.state}, ${v.tablesChecked} tables${v.mismatches.length ? `; mismatches: ${v.mismatches.map((x) => x.table).join(', ')}` : ''}\n`);
       }
       for (const w of d.warnings ?? []) process.stderr.write(`${d.databaseName}: ${w}\n`);
+      if (d.retries) process.stderr.write(`${d.databaseName}: ${retriesText(d.retries, d.retryMessages)}\n`);
       if (d.phaseSeconds) process.stderr.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
     }
   }

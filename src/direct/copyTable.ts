@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
+import { netTimeouts } from '../core/netTimeouts';
 import { destroyClient, type Sessions } from './sessions';
 import { CopyIn, CopyOut } from './rawCopy';
 import { openInSnapshot } from './snapshot';
@@ -34,6 +35,8 @@ export interface CopyOptions {
   truncateAndFreeze: boolean;
   /** A transform placed in the pipe (rate limiting in tests). */
   throttle?: Transform;
+  /** No byte through the pipe for this long ends it as a dead connection (default: netTimeouts). */
+  stallMs?: number;
 }
 
 /** A source session inside the snapshot and a target session, reused table after table. */
@@ -76,6 +79,9 @@ export class PipePool {
       this.idle.push(p);
       return r;
     } catch (e) {
+      // The target's backend may outlive its socket (holding the TRUNCATE's lock): a retry ends it first.
+      const pid = (p.tgt as unknown as { processID?: number }).processID;
+      if (pid && e && typeof e === 'object') (e as { pgflexTargetPid?: number }).pgflexTargetPid ??= pid;
       // Sockets in the middle of a COPY cannot be reused: drop them; each server rolls back.
       destroyClient(p.src);
       destroyClient(p.tgt);
@@ -110,33 +116,117 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     const n = Number((await src.query(`SELECT count(*) AS n FROM ONLY ${rel}${where}`)).rows[0].n);
     await tgt.query('BEGIN');
     if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
+    const xid = o.truncateAndFreeze ? undefined : await transactionId(tgt);
     if (n > 0) await tgt.query(`INSERT INTO ${rel} SELECT FROM generate_series(1, ${n})`);
-    await tgt.query('COMMIT');
+    await commit(tgt, xid, { rows: n, sourceRows: n });
     return { rows: n, sourceRows: n };
   }
   const cols = t.columns.map(quoteIdent).join(', ');
   const fmt = t.format === 'binary' ? 'FORMAT binary' : 'FORMAT text';
   const select = chunk.where ? `(SELECT ${cols} FROM ONLY ${rel}${where})` : `${rel} (${cols})`;
   let side: 'source' | 'target' | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
   try {
     side = 'target';
     await tgt.query('BEGIN');
     if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
+    const xid = o.truncateAndFreeze ? undefined : await transactionId(tgt);
     side = undefined;
     const out = src.query(new CopyOut(`COPY ${select} TO STDOUT (${fmt})`));
     const inp = tgt.query(new CopyIn(`COPY ${rel} (${cols}) FROM STDIN (${fmt}${o.truncateAndFreeze ? ', FREEZE' : ''})`));
     // Remember which side failed first: the message then names that server.
     out.once('error', () => (side ??= 'source'));
     inp.once('error', () => (side ??= 'target'));
+    watchdog = stallWatchdog(out, inp, o.stallMs ?? netTimeouts().copyStallMs);
     if (o.throttle) await pipeline(out, o.throttle, inp);
     else await pipeline(out, inp);
+    clearInterval(watchdog);
     side = 'source';
     await out.done; // the source's row count arrives after its last row
     side = 'target';
-    await tgt.query('COMMIT');
+    await commit(tgt, xid, { rows: inp.rowCount, sourceRows: out.rowCount });
     return { rows: inp.rowCount, sourceRows: out.rowCount };
   } catch (e) {
     if (e && typeof e === 'object') (e as { pgflexSide?: string }).pgflexSide = side;
     throw e;
+  } finally {
+    clearInterval(watchdog);
+  }
+}
+
+/**
+ * A pipe through which nothing moved for `stallMs` is ended with an ETIMEDOUT error on the side
+ * that went silent: the source when it stopped sending, the target when it stopped taking.
+ * Keepalives cannot see either when the peer (or a middlebox) still acknowledges packets.
+ */
+function stallWatchdog(out: CopyOut, inp: CopyIn, stallMs: number): NodeJS.Timeout {
+  let moved = 0;
+  let seen = -1;
+  let since = Date.now();
+  out.on('data', (b: Buffer) => (moved += b.length));
+  const timer = setInterval(() => {
+    if (moved !== seen) {
+      seen = moved;
+      since = Date.now();
+      return;
+    }
+    if (Date.now() - since < stallMs) return;
+    clearInterval(timer);
+    const targetStuck = inp.writableNeedDrain;
+    const who = targetStuck ? 'target' : 'source';
+    const err = Object.assign(new Error(`no data moved for ${Math.round(stallMs / 1000)} s: the ${who} server ${targetStuck ? 'stopped taking rows' : 'stopped sending rows'} (the connection is probably dead: a firewall, NAT or VPN dropped it)`), { code: 'ETIMEDOUT' });
+    if (targetStuck) inp.destroy(err);
+    else out.destroy(err);
+  }, Math.max(50, Math.min(1000, stallMs / 4)));
+  timer.unref();
+  return timer;
+}
+
+async function transactionId(tgt: pg.Client): Promise<string> {
+  return (await tgt.query('SELECT txid_current()::text AS x')).rows[0].x as string;
+}
+
+/** COMMIT; if the connection breaks on it, the error carries what is needed to learn whether it committed. */
+async function commit(tgt: pg.Client, xid: string | undefined, result: CopyResult): Promise<void> {
+  try {
+    await tgt.query('COMMIT');
+  } catch (e) {
+    if (xid && e && typeof e === 'object') Object.assign(e, { pgflexInDoubt: { xid, result } });
+    throw e;
+  }
+}
+
+/**
+ * Before a failed copy is retried: end the target session it used, if the server still has it
+ * (a dead network leaves it waiting, with its locks), and learn whether a range's COMMIT that
+ * was in flight took effect. Returns the copy's result if it did (the range must not be copied
+ * again), undefined if the copy is to run again.
+ */
+export async function settleBrokenCopy(e: unknown, sessions: Sessions, target: ConnInfo): Promise<CopyResult | undefined> {
+  const err = (e ?? {}) as { pgflexInDoubt?: { xid: string; result: CopyResult }; pgflexTargetPid?: number };
+  if (!err.pgflexInDoubt && !err.pgflexTargetPid) return undefined;
+  let c: pg.Client;
+  try {
+    c = await sessions.open(target);
+  } catch {
+    return undefined; // the retry meets the same server and says what is wrong
+  }
+  try {
+    if (err.pgflexTargetPid) {
+      const gone = async () =>
+        (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND application_name = $2', [err.pgflexTargetPid, sessions.appName])).rows[0].n === 0;
+      if (!(await gone())) {
+        await c.query('SELECT pg_terminate_backend($1)', [err.pgflexTargetPid]);
+        const deadline = Date.now() + 5000;
+        while (!(await gone()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    if (!err.pgflexInDoubt) return undefined;
+    const r = await c.query('SELECT txid_status($1::bigint) AS s', [err.pgflexInDoubt.xid]);
+    if (r.rows[0].s === 'committed') return err.pgflexInDoubt.result;
+    if (r.rows[0].s === 'in progress') throw e; // its session could not be ended: a retry could copy the range twice
+    return undefined;
+  } finally {
+    await sessions.close(c);
   }
 }

@@ -6,7 +6,7 @@
  * stops within seconds on cancel, leaving no session open on either server.
  */
 import os from 'node:os';
-import type { Migration, TableProgress } from '../core/model';
+import type { DatabaseMigrationState, Migration, TableProgress } from '../core/model';
 import type { MigrationSpec, Secrets } from '../core/provider';
 import { describeServer, explainPgError, withDatabase, type ConnInfo } from '../pg/connection';
 import { BuildLoad } from './buildLoad';
@@ -284,7 +284,7 @@ export class DirectMigrationRun {
     const resume = this.resumeOf(db);
     if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)), onRetry: (m) => noteRetry(d, m, () => t.changed()) },
       this.source,
       this.target,
     );
@@ -564,6 +564,13 @@ async function carryDatabaseSettings(sessions: Sessions, sourceDb: ConnInfo, tar
   } finally {
     await sessions.close(tgt);
   }
+}
+
+/** Count a retry on the database's details, keeping the last few reasons to show. */
+function noteRetry(d: DatabaseMigrationState, message: string, changed: () => void): void {
+  d.retries = (d.retries ?? 0) + 1;
+  d.retryMessages = [...(d.retryMessages ?? []), message].slice(-10);
+  changed();
 }
 
 function errorText(e: unknown): string {

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
+import { connectTimeoutSeconds, netTimeouts, pgSocketOptions } from '../core/netTimeouts';
 
 export type PgSslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -91,6 +92,7 @@ function sslConfig(c: ConnInfo): boolean | ConnectionOptions {
 }
 
 export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = sslConfig(c)): pg.ClientConfig {
+  const net = pgSocketOptions();
   return {
     host: c.host,
     port: c.port,
@@ -98,10 +100,10 @@ export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = ssl
     password: c.password ?? '',
     database: c.database,
     ssl,
-    connectionTimeoutMillis: c.connectTimeoutMs ?? 10_000,
+    ...net,
+    connectionTimeoutMillis: c.connectTimeoutMs ?? net.connectionTimeoutMillis,
     statement_timeout: c.statementTimeoutMs,
     application_name: c.applicationName ?? 'pgflex',
-    keepAlive: true,
   };
 }
 
@@ -204,7 +206,7 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
     return mk('unreachable', `The host name "${c.host}" of the ${role(c)} cannot be resolved. Check the spelling of the host.`);
   }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || /timeout/i.test(raw)) {
-    return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? 10_000) / 1000} s. Check the host, the port and any firewall between here and the server.`);
+    return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? netTimeouts().connectTimeoutMs) / 1000} s. Check the host, the port and any firewall between here and the server.`);
   }
   if (/does not support SSL/i.test(raw)) {
     return mk('tls-unsupported', `The ${where} does not accept TLS connections, but SSL mode "${c.sslMode}" requires it. Enable SSL on the server or choose SSL mode prefer or disable.`);
@@ -236,9 +238,9 @@ export function scrub(message: string, password?: string): string {
   return message.split(password).join('***');
 }
 
-/** Run one function with a short-lived client. */
+/** Run one function with a short-lived client (catalog and control queries: they get a statement timeout). */
 export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connect(c);
+  const client = await connect({ ...c, statementTimeoutMs: c.statementTimeoutMs ?? netTimeouts().statementTimeoutMs });
   try {
     return await fn(client);
   } finally {
@@ -248,7 +250,7 @@ export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Prom
 
 /** Environment for libpq tools (pg_dump, psql): the password travels here, never in argv. */
 export function libpqEnv(c: ConnInfo, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGDATABASE: c.database, PGSSLMODE: c.sslMode, PGAPPNAME: c.applicationName ?? 'pgflex', PGCONNECT_TIMEOUT: String(Math.ceil((c.connectTimeoutMs ?? 10_000) / 1000)) };
+  const env: NodeJS.ProcessEnv = { ...base, PGHOST: c.host, PGPORT: String(c.port), PGUSER: c.user, PGDATABASE: c.database, PGSSLMODE: c.sslMode, PGAPPNAME: c.applicationName ?? 'pgflex', PGCONNECT_TIMEOUT: String(c.connectTimeoutMs ? Math.ceil(c.connectTimeoutMs / 1000) : connectTimeoutSeconds()) };
   if (c.password !== undefined) env.PGPASSWORD = c.password;
   else delete env.PGPASSWORD;
   return env;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../../core/format';
 import type { ConnInfo } from '../../pg/connection';
+import { connectTimeoutSeconds, libpqKeepaliveParams } from '../../core/netTimeouts';
 import { serverMajor } from './publication';
 
 /**
@@ -12,7 +13,7 @@ import { serverMajor } from './publication';
 export function subscriptionConnInfo(source: ConnInfo): string {
   const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   const sslmode = source.sslMode === 'verify-ca' || source.sslMode === 'verify-full' ? 'require' : source.sslMode;
-  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, `sslmode=${sslmode}`];
+  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, `sslmode=${sslmode}`, ...libpqKeepaliveParams(), `connect_timeout=${connectTimeoutSeconds()}`];
   if (source.password !== undefined) parts.push(`password=${q(source.password)}`);
   return parts.join(' ');
 }

@@ -29,13 +29,13 @@ export class TcpProxy {
 
   /** Listen on a free loopback port, forwarding to `targetPort` on loopback. */
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = net.createServer((client) => proxy!.accept(client, targetHost));
+    const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port, targetPort);
+    const proxy = new TcpProxy(server, (server.address() as net.AddressInfo).port, targetPort);
+    server.on('connection', (client: net.Socket) => proxy.accept(client, targetHost));
     return proxy;
   }
 

@@ -80,3 +80,8 @@ export function connectTimeoutSeconds(t: NetTimeouts = netTimeouts()): number {
 export function keepaliveWindowSeconds(t: NetTimeouts = netTimeouts()): number {
   return Math.round((t.keepaliveIdleMs + t.keepaliveIntervalMs * t.keepaliveCount) / 1000);
 }
+
+/** A connection for catalog and control queries: it gets a statement timeout (COPY and index builds never do). */
+export function forControl<T extends { statementTimeoutMs?: number }>(c: T, t: NetTimeouts = netTimeouts()): T {
+  return { ...c, statementTimeoutMs: c.statementTimeoutMs ?? t.statementTimeoutMs };
+}

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type pg from 'pg';
+import { forControl } from '../core/netTimeouts';
 import { connect, type ConnInfo } from '../pg/connection';
 
 /** The application_name every session of a migration carries (PostgreSQL keeps 63 bytes). */
@@ -87,7 +88,7 @@ async function endQuickly(client: pg.Client): Promise<void> {
 export async function terminateLeftovers(c: ConnInfo, appName: string, timeoutMs = 4000): Promise<number> {
   let client: pg.Client;
   try {
-    client = await connect({ ...c, database: c.database, applicationName: 'pgflex-cleanup', connectTimeoutMs: 3000 });
+    client = await connect(forControl({ ...c, database: c.database, applicationName: 'pgflex-cleanup', connectTimeoutMs: 3000 }));
   } catch {
     return 0; // The server is unreachable: nothing of ours can be open there.
   }

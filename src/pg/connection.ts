@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
-import { connectTimeoutSeconds, netTimeouts, pgSocketOptions } from '../core/netTimeouts';
+import { connectTimeoutSeconds, forControl, netTimeouts, pgSocketOptions } from '../core/netTimeouts';
 
 export type PgSslMode = 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -205,6 +205,10 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return mk('unreachable', `The host name "${c.host}" of the ${role(c)} cannot be resolved. Check the spelling of the host.`);
   }
+  if (code === 'ETIMEDOUT' && /^(read|write) ETIMEDOUT/i.test(raw)) {
+    // An open session whose keepalive probes went unanswered: the peer or the path to it is gone.
+    return mk('timeout', `The connection to the ${where} went dead (${raw}: no answer to TCP keepalives). Check the network between here and the server (a firewall, NAT or VPN may have dropped it), then retry.`);
+  }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || /timeout/i.test(raw)) {
     return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? netTimeouts().connectTimeoutMs) / 1000} s. Check the host, the port and any firewall between here and the server.`);
   }
@@ -240,7 +244,7 @@ export function scrub(message: string, password?: string): string {
 
 /** Run one function with a short-lived client (catalog and control queries: they get a statement timeout). */
 export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connect({ ...c, statementTimeoutMs: c.statementTimeoutMs ?? netTimeouts().statementTimeoutMs });
+  const client = await connect(forControl(c));
   try {
     return await fn(client);
   } finally {

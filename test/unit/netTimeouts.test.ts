@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_NET_TIMEOUTS, keepaliveWindowSeconds, libpqKeepaliveParams, netTimeouts, pgSocketOptions } from '../../src/core/netTimeouts';
-import { clientConfig, libpqEnv, parseConnUrl } from '../../src/pg/connection';
+import { clientConfig, explainPgError, libpqEnv, parseConnUrl } from '../../src/pg/connection';
 import { retriesText } from '../../src/core/format';
 
 describe('network timeouts', () => {
@@ -35,5 +35,15 @@ describe('network timeouts', () => {
   it('says how many steps were retried and the last reason', () => {
     assert.equal(retriesText(1, ['Copying table public.t was retried.']), '1 step was retried after a broken connection; the last: Copying table public.t was retried.');
     assert.equal(retriesText(3), '3 steps were retried after a broken connection.');
+  });
+});
+
+describe('a connection that went dead', () => {
+  it('is named with its server and what to do, not taken for a connect timeout', () => {
+    const c = parseConnUrl('postgres://u@db.example.com:6432/d', undefined, 'source');
+    const e = explainPgError(Object.assign(new Error('read ETIMEDOUT'), { code: 'ETIMEDOUT' }), c);
+    assert.equal(e.kind, 'timeout');
+    assert.match(e.message, /^The connection to the source server db\.example\.com:6432 went dead \(read ETIMEDOUT: no answer to TCP keepalives\)\. Check the network/);
+    assert.match(explainPgError(Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:6432'), { code: 'ETIMEDOUT' }), c).message, /did not answer within 20 s/);
   });
 });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { connect } from '../../pg/connection';
+import { forControl } from '../../core/netTimeouts';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
 import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
@@ -77,7 +78,7 @@ export class LatencyMonitor {
 
   /** A client that is closed again at once when stop() came while it was connecting. */
   private async open(side: 'source' | 'target'): Promise<pg.Client> {
-    const c = await connect(side === 'source' ? sourceConn(this.db, monitorApp(this.db)) : targetConn(this.db, monitorApp(this.db)));
+    const c = await connect(forControl(side === 'source' ? sourceConn(this.db, monitorApp(this.db)) : targetConn(this.db, monitorApp(this.db))));
     if (this.stopped) {
       await c.end().catch(() => undefined);
       throw new Error('The latency monitor was stopped.');

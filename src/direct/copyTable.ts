@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
 import { netTimeouts } from '../core/netTimeouts';
-import { destroyClient, type Sessions } from './sessions';
+import { destroyClient, endBrokenSession, tagBrokenSession, type Sessions } from './sessions';
 import { CopyIn, CopyOut } from './rawCopy';
 import { openInSnapshot } from './snapshot';
 import type { Chunk, TablePlan } from './tables';
@@ -80,8 +80,7 @@ export class PipePool {
       return r;
     } catch (e) {
       // The target's backend may outlive its socket (holding the TRUNCATE's lock): a retry ends it first.
-      const pid = (p.tgt as unknown as { processID?: number }).processID;
-      if (pid && e && typeof e === 'object') (e as { pgflexTargetPid?: number }).pgflexTargetPid ??= pid;
+      tagBrokenSession(e, p.tgt);
       // Sockets in the middle of a COPY cannot be reused: drop them; each server rolls back.
       destroyClient(p.src);
       destroyClient(p.tgt);
@@ -212,15 +211,7 @@ export async function settleBrokenCopy(e: unknown, sessions: Sessions, target: C
     return undefined; // the retry meets the same server and says what is wrong
   }
   try {
-    if (err.pgflexTargetPid) {
-      const gone = async () =>
-        (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND application_name = $2', [err.pgflexTargetPid, sessions.appName])).rows[0].n === 0;
-      if (!(await gone())) {
-        await c.query('SELECT pg_terminate_backend($1)', [err.pgflexTargetPid]);
-        const deadline = Date.now() + 5000;
-        while (!(await gone()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
+    await endBrokenSession(c, e, sessions.appName);
     if (!err.pgflexInDoubt) return undefined;
     const r = await c.query('SELECT txid_status($1::bigint) AS s', [err.pgflexInDoubt.xid]);
     if (r.rows[0].s === 'committed') return err.pgflexInDoubt.result;

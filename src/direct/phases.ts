@@ -231,6 +231,9 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
             } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
             await queryOnRetry(c, e.sql, attempt);
             if (e.then) await queryOnRetry(c, e.then, attempt);
+          }).catch(async (err: unknown) => {
+            if (!ctx.signal.aborted && isConnectionError(err)) await pool.endBroken(err).catch(() => undefined);
+            throw err;
           }),
         {
           policy: retryPolicy(),

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Migration } from '../../src/core/model';
+import { ClientPool } from '../../src/direct/clientPool';
 import { DirectMigrationRun } from '../../src/direct/engine';
+import { dbContext, runPostDataEntries } from '../../src/direct/phases';
+import { defaultTools } from '../../src/direct/pgTools';
+import { WorkerBudget } from '../../src/direct/pool';
+import { Sessions } from '../../src/direct/sessions';
 import type { TestServer } from '../harness/postgres';
 import { dataOf, pgflexSessions } from '../harness/compare';
 import { loadSlowFixture, specFor, tempStore, until } from '../harness/migrationSpec';
@@ -93,6 +98,40 @@ describe('direct migration through a faulty network (TCP proxy, real servers)', 
     assert.deepEqual(await dataOf(target.conn(db)), await dataOf(source.conn(db)));
     assert.equal((await target.psql(db, 'SELECT count(*), count(DISTINCT id) FROM big')).trim(), '100000|100000');
     await until('no pgflex session left on the target', async () => (await pgflexSessions(target.conn())).length === 0, 10_000);
+  });
+
+  it('retries an index build whose target connection is reset while it builds: the index exists once, the retry is heard', async () => {
+    process.env.PGFLEX_RETRY = 'attempts=3,baseDelayMs=200';
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('netindex');
+    await target.psql('postgres', `CREATE DATABASE ${db}`);
+    // An index whose build takes seconds: its expression sleeps a little per row.
+    await target.psql(db, `CREATE FUNCTION slow(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN PERFORM pg_sleep(0.001); RETURN x; END$$;
+      CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3000);`);
+    proxy = await TcpProxy.start(target.port);
+    const p = proxy;
+    const sessions = new Sessions(`pgflex:net-index-${process.pid}`);
+    const conn = { ...target.conn(db, 'target'), port: p.port };
+    const ctx = dbContext({ database: db, sourceMajor: 16, sessions, tools: defaultTools(), budget: new WorkerBudget(1), signal: new AbortController().signal }, conn, conn);
+    const heard: string[] = [];
+    ctx.onRetry = (m) => heard.push(m);
+    const pool = new ClientPool(sessions, ctx.target);
+    const entry = { type: 'INDEX', name: 't_slow', schema: 'public', sql: 'CREATE INDEX t_slow ON public.t (slow(id));', group: 1 as const, table: '"public"."t"' };
+    const done: string[] = [];
+    const building = runPostDataEntries(ctx, pool, [entry], false, (e) => done.push(e.name));
+    try {
+      await until('the index building on the target', async () => (await target.psql(db, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'CREATE INDEX t_slow%'")).trim() === '1');
+      assert.ok(p.reset() >= 1);
+      await within(60_000, 'the index build', building);
+    } finally {
+      await pool.closeAll();
+      sessions.destroyAll();
+    }
+    assert.deepEqual(done, ['t_slow']);
+    assert.equal(heard.length, 1);
+    assert.match(heard[0], new RegExp(`^Building index t_slow was retried \\(attempt 2, after 0\\.2 s\\) because the connection broke: The target server 127\\.0\\.0\\.1:${p.port} closed the connection`));
+    assert.equal((await target.psql(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_slow'")).trim(), '1');
+    assert.equal((await target.psql(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_slow'::regclass")).trim(), 't');
   });
 
   it('fails within the stall and connect timeouts, naming the source, when its connection becomes a black hole mid-copy', async () => {

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/format';
 import type { ConnInfo } from '../pg/connection';
 import { netTimeouts } from '../core/netTimeouts';
+import { isConnectionError } from './retry';
 import { destroyClient, endBrokenSession, tagBrokenSession, type Sessions } from './sessions';
 import { CopyIn, CopyOut } from './rawCopy';
 import { openInSnapshot } from './snapshot';
@@ -81,6 +82,8 @@ export class PipePool {
     } catch (e) {
       // The target's backend may outlive its socket (holding the TRUNCATE's lock): a retry ends it first.
       tagBrokenSession(e, p.tgt);
+      // A network that broke one pipe has likely broken the idle ones too: a retry starts afresh.
+      if (isConnectionError(e)) for (const q of this.idle.splice(0)) for (const c of [q.src, q.tgt]) destroyClient(c);
       // Sockets in the middle of a COPY cannot be reused: drop them; each server rolls back.
       destroyClient(p.src);
       destroyClient(p.tgt);
@@ -117,33 +120,34 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
     const xid = o.truncateAndFreeze ? undefined : await transactionId(tgt);
     if (n > 0) await tgt.query(`INSERT INTO ${rel} SELECT FROM generate_series(1, ${n})`);
-    await commit(tgt, xid, { rows: n, sourceRows: n });
+    await commit(tgt, xid, { rows: n, sourceRows: n }, o.stallMs ?? netTimeouts().copyStallMs);
     return { rows: n, sourceRows: n };
   }
   const cols = t.columns.map(quoteIdent).join(', ');
   const fmt = t.format === 'binary' ? 'FORMAT binary' : 'FORMAT text';
   const select = chunk.where ? `(SELECT ${cols} FROM ONLY ${rel}${where})` : `${rel} (${cols})`;
+  const stallMs = o.stallMs ?? netTimeouts().copyStallMs;
   let side: 'source' | 'target' | undefined;
   let watchdog: NodeJS.Timeout | undefined;
   try {
     side = 'target';
-    await tgt.query('BEGIN');
-    if (o.truncateAndFreeze) await tgt.query(`TRUNCATE ONLY ${rel}`);
-    const xid = o.truncateAndFreeze ? undefined : await transactionId(tgt);
+    await answered(tgt, tgt.query('BEGIN'), stallMs);
+    if (o.truncateAndFreeze) await answered(tgt, tgt.query(`TRUNCATE ONLY ${rel}`), stallMs);
+    const xid = o.truncateAndFreeze ? undefined : await answered(tgt, transactionId(tgt), stallMs);
     side = undefined;
     const out = src.query(new CopyOut(`COPY ${select} TO STDOUT (${fmt})`));
     const inp = tgt.query(new CopyIn(`COPY ${rel} (${cols}) FROM STDIN (${fmt}${o.truncateAndFreeze ? ', FREEZE' : ''})`));
     // Remember which side failed first: the message then names that server.
     out.once('error', () => (side ??= 'source'));
     inp.once('error', () => (side ??= 'target'));
-    watchdog = stallWatchdog(out, inp, o.stallMs ?? netTimeouts().copyStallMs);
+    watchdog = stallWatchdog(out, inp, stallMs);
     if (o.throttle) await pipeline(out, o.throttle, inp);
     else await pipeline(out, inp);
     clearInterval(watchdog);
     side = 'source';
-    await out.done; // the source's row count arrives after its last row
+    await answered(src, out.done, stallMs); // the source's row count arrives after its last row
     side = 'target';
-    await commit(tgt, xid, { rows: inp.rowCount, sourceRows: out.rowCount });
+    await commit(tgt, xid, { rows: inp.rowCount, sourceRows: out.rowCount }, stallMs);
     return { rows: inp.rowCount, sourceRows: out.rowCount };
   } catch (e) {
     if (e && typeof e === 'object') (e as { pgflexSide?: string }).pgflexSide = side;
@@ -181,14 +185,35 @@ function stallWatchdog(out: CopyOut, inp: CopyIn, stallMs: number): NodeJS.Timeo
   return timer;
 }
 
+/**
+ * The copy's own short statements (BEGIN, TRUNCATE, COMMIT, the source's end of COPY) get an
+ * answer within `ms` or their session is taken for dead and dropped: on a connection that went
+ * silent they would otherwise wait forever, keepalives being answered by whatever holds it open.
+ */
+async function answered<T>(client: pg.Client, q: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  q.catch(() => undefined); // once dropped, the statement's own rejection has no listener left
+  const dead = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      destroyClient(client);
+      reject(Object.assign(new Error(`no answer for ${Math.round(ms / 1000)} s (the connection is probably dead: a firewall, NAT or VPN dropped it)`), { code: 'ETIMEDOUT' }));
+    }, ms);
+  });
+  try {
+    return await Promise.race([q, dead]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function transactionId(tgt: pg.Client): Promise<string> {
   return (await tgt.query('SELECT txid_current()::text AS x')).rows[0].x as string;
 }
 
 /** COMMIT; if the connection breaks on it, the error carries what is needed to learn whether it committed. */
-async function commit(tgt: pg.Client, xid: string | undefined, result: CopyResult): Promise<void> {
+async function commit(tgt: pg.Client, xid: string | undefined, result: CopyResult, stallMs: number): Promise<void> {
   try {
-    await tgt.query('COMMIT');
+    await answered(tgt, tgt.query('COMMIT'), stallMs);
   } catch (e) {
     if (xid && e && typeof e === 'object') Object.assign(e, { pgflexInDoubt: { xid, result } });
     throw e;

@@ -134,37 +134,48 @@ describe('direct migration through a faulty network (TCP proxy, real servers)', 
     assert.equal((await target.psql(db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.t_slow'::regclass")).trim(), 't');
   });
 
-  it('fails within the stall and connect timeouts, naming the source, when its connection becomes a black hole mid-copy', async () => {
-    process.env.PGFLEX_NET_TIMEOUTS = 'copyStallMs=2000,connectTimeoutMs=2000';
-    process.env.PGFLEX_RETRY = 'attempts=2,baseDelayMs=200';
-    const source = await sharedServer('15', 'source');
-    const target = await sharedServer('16', 'target');
-    const db = uniqueDb('nethole');
-    await loadSlowFixture(source, db, 100_000);
-    proxy = await TcpProxy.start(source.port);
-    const p = proxy;
-    const run = new DirectMigrationRun(throughProxy(source, target, db, `net-hole-${process.pid}`, p), secretsOf(source, target), { store: tempStore(), copyRateLimit: 3 * MB, throttleMs: 20 });
-    await until('the small tables copied', () => ['small_a', 'small_b', 'small_c'].every((t) => tableState(run.migration, db, `public.${t}`) === 'Completed'));
-    await until('the source sending the big table', () => p.connections.some((c) => c.down > MB));
-    p.blackhole();
-    const t0 = Date.now();
-    // Stall (2 s) + pause + a connect that times out (2 s) + the cleanup's own connect timeout (3 s), with room.
-    const m = await within(30_000, 'the migration after the black hole', run.done);
-    const took = Date.now() - t0;
-    assert.equal(m.currentStatus?.state, 'Failed');
-    const error = m.currentStatus?.error ?? '';
-    assert.match(error, /Copying table public\.big of database "[a-z0-9_]+" failed \(tried 2 times\)/);
-    assert.match(error, new RegExp(`source server 127\\.0\\.0\\.1:${p.port}`));
-    assert.match(error, /did not answer within 2 s|went dead/);
-    assert.ok(took < 20_000, `failed after ${took} ms`);
-    const d = m.currentStatus!.currentSubStateDetails!.dbDetails![db];
-    assert.equal(d.retries, 1);
-    assert.match(d.retryMessages?.[0] ?? '', /no data moved for 2 s: the source server stopped sending rows/);
-    assert.equal(tableState(m, db, 'public.big'), 'Errored');
-    assert.deepEqual(await pgflexSessions(target.conn()), []);
-    // Once the proxy is gone its sockets close and the source ends the sessions behind it.
-    await p.close();
-    proxy = undefined;
-    await until('no pgflex session left on the source', async () => (await pgflexSessions(source.conn())).length === 0, 15_000);
-  });
+  for (const side of ['source', 'target'] as const) {
+    it(`fails within the stall and connect timeouts, naming the ${side}, when its connection becomes a black hole mid-copy`, async () => {
+      process.env.PGFLEX_NET_TIMEOUTS = 'copyStallMs=2000,connectTimeoutMs=2000';
+      process.env.PGFLEX_RETRY = 'attempts=2,baseDelayMs=200';
+      const source = await sharedServer('15', 'source');
+      const target = await sharedServer('16', 'target');
+      const db = uniqueDb(`nethole${side}`);
+      await loadSlowFixture(source, db, 100_000);
+      const behind = side === 'source' ? source : target;
+      const other = side === 'source' ? target : source;
+      proxy = await TcpProxy.start(behind.port);
+      const p = proxy;
+      const spec = specFor(source, target, [db], `net-hole-${side}-${process.pid}`);
+      spec[side] = { ...spec[side], port: p.port };
+      // Slow enough that the big table is still copying once the small tables' post-data is done.
+      const run = new DirectMigrationRun(spec, secretsOf(source, target), { store: tempStore(), copyRateLimit: MB, throttleMs: 20 });
+      await until('the small tables copied', () => ['small_a', 'small_b', 'small_c'].every((t) => tableState(run.migration, db, `public.${t}`) === 'Completed'));
+      // And their post-data done (keys, foreign key, ANALYZE): then only the big table's COPY uses the proxy.
+      const smallDone = `SELECT (SELECT count(*) FROM pg_stat_user_tables WHERE relname LIKE 'small_%' AND last_analyze IS NOT NULL)
+        + (SELECT count(*) FROM pg_constraint WHERE conrelid::regclass::text LIKE 'small_%')`;
+      await until('the small tables analyzed and keyed', async () => (await target.psql(db, smallDone)).trim() === '7');
+      await until('the big table going through the proxy', () => p.connections.some((c) => (side === 'source' ? c.down : c.up) > MB));
+      p.blackhole();
+      const t0 = Date.now();
+      // Stall (2 s) + pause + a connect that times out (2 s) + the cleanup's own connect timeout (3 s), with room.
+      const m = await within(30_000, 'the migration after the black hole', run.done);
+      const took = Date.now() - t0;
+      assert.equal(m.currentStatus?.state, 'Failed');
+      const error = m.currentStatus?.error ?? '';
+      assert.match(error, /Copying table public\.big of database "[a-z0-9_]+" failed \(tried 2 times\)/);
+      assert.match(error, new RegExp(`${side} server 127\\.0\\.0\\.1:${p.port}`));
+      assert.match(error, /did not answer within 2 s|went dead/);
+      assert.ok(took < 20_000, `failed after ${took} ms`);
+      const d = m.currentStatus!.currentSubStateDetails!.dbDetails![db];
+      assert.equal(d.retries, 1);
+      assert.match(d.retryMessages?.[0] ?? '', new RegExp(`no data moved for 2 s: the ${side} server stopped ${side === 'source' ? 'sending' : 'taking'} rows`));
+      assert.equal(tableState(m, db, 'public.big'), 'Errored');
+      assert.deepEqual(await pgflexSessions(other.conn()), []);
+      // Once the proxy is gone its sockets close and the server ends the sessions behind it.
+      await p.close();
+      proxy = undefined;
+      await until(`no pgflex session left on the ${side}`, async () => (await pgflexSessions(behind.conn())).length === 0, 15_000);
+    });
+  }
 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
+import { netTimeouts } from '../core/netTimeouts';
 import type { AccessToken, TokenCredential } from './credential';
 
 export interface LeanResponse {
@@ -25,6 +26,8 @@ export interface LeanGetOptions {
   onSend?: () => void;
   /** Tests: shorten the back-off when the server gives no Retry-After. */
   baseDelayMs?: number;
+  /** One attempt that has not answered after this long is abandoned (and retried); default netTimeouts().armRequestMs. */
+  timeoutMs?: number;
 }
 
 /** Refresh this long before expiry, as the SDK's bearer policy does (it uses 2 minutes). */
@@ -113,6 +116,9 @@ export class LeanArmGet {
           });
         },
       );
+      const ms = this.o.timeoutMs ?? netTimeouts().armRequestMs;
+      // A half-open connection would otherwise wait forever; ETIMEDOUT is retried like a reset.
+      req.setTimeout(ms, () => req.destroy(Object.assign(new Error(`Azure Resource Manager (${new URL(url).host}) did not answer within ${ms / 1000} s.`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end();
     });

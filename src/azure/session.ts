@@ -9,6 +9,7 @@ import type { PostgreSQLManagementFlexibleServerClient, PostgreSQLManagementFlex
 import type { HttpClient, PipelineResponse } from '@azure/core-rest-pipeline';
 import https from 'node:https';
 import tls from 'node:tls';
+import { netTimeouts } from '../core/netTimeouts';
 import type { TokenCredential } from './credential';
 import { explainArmError, type ArmContext } from './errors';
 import { LeanArmGet } from './leanGet';
@@ -86,6 +87,8 @@ export class AzureSession {
         client.pipeline.removePolicy({ name: 'tracingPolicy' });
         if (!process.env.AZURE_LOG_LEVEL) client.pipeline.removePolicy({ name: 'logPolicy' });
         client.pipeline.addPolicy({ name: 'pgflexCallCounter', sendRequest: (req, next) => { this.calls++; return next(req); } }, { phase: 'Retry' });
+        // Every attempt gets a deadline: a half-open connection would otherwise hold a call forever.
+        client.pipeline.addPolicy({ name: 'pgflexRequestTimeout', sendRequest: (req, next) => { req.timeout ||= netTimeouts().armRequestMs; return next(req); } }, { phase: 'Retry' });
         return client;
       });
       this.clients.set(subscriptionId, c);

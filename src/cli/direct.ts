@@ -8,7 +8,7 @@
 import { causeLine, rankedCauses } from '../core/causes';
 import type { Migration, MigrationMode, MigrationOption } from '../core/model';
 import { isTerminal } from '../core/model';
-import { formatBytes, formatDuration } from '../core/format';
+import { formatBytes, formatDuration, retriesText } from '../core/format';
 import { checkDatabaseSelection, checkMigrationName } from '../core/names';
 import type { MigrationSpec } from '../core/provider';
 import { ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
@@ -273,6 +273,7 @@ class Progress {
       }
       for (const w of d.warnings ?? []) process.stderr.write(`${d.databaseName}: ${w}\n`);
       for (const c of rankedCauses(d)) process.stderr.write(`${d.databaseName}: ${causeLine(c)}\n`);
+      if (d.retries) process.stderr.write(`${d.databaseName}: ${retriesText(d.retries, d.retryMessages)}\n`);
       if (d.phaseSeconds) process.stderr.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
     }
   }

@@ -176,7 +176,7 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   databaseName: opt(str), migrationState: opt(str), migrationOperation: opt(str), startedOn: opt(str), endedOn: opt(str),
   fullLoadQueuedTables: opt(num), fullLoadErroredTables: opt(num), fullLoadLoadingTables: opt(num), fullLoadCompletedTables: opt(num),
   cdcUpdateCounter: opt(num), cdcDeleteCounter: opt(num), cdcInsertCounter: opt(num), appliedChanges: opt(num), incomingChanges: opt(num),
-  latency: opt(num), message: opt(str), warnings: opt(arr(str)), tables: opt(arr(checkTable, 100_000)),
+  latency: opt(num), message: opt(str), warnings: opt(arr(str)), retries: opt(num), retryMessages: opt(arr(str)), tables: opt(arr(checkTable, 100_000)),
   verification: opt(obj({
     mode: lit('counts', 'checksums'), state: lit('Succeeded', 'Failed'), tablesChecked: num,
     mismatches: arr(obj({ table: str, source: str, target: str })),

@@ -52,3 +52,9 @@ const RESERVED = new Set([
   'cross', 'current_schema', 'freeze', 'full', 'ilike', 'inner', 'is', 'isnull', 'join', 'left', 'like',
   'natural', 'notnull', 'outer', 'overlaps', 'right', 'similar', 'tablesample', 'verbose',
 ]);
+
+/** "2 steps were retried after a broken connection; the last: …" (CLI summary and details page). */
+export function retriesText(count: number, messages: readonly string[] = []): string {
+  const last = messages[messages.length - 1];
+  return `${count} ${count === 1 ? 'step was' : 'steps were'} retried after a broken connection${last ? `; the last: ${last.replace(/\.$/, '')}` : ''}.`;
+}

@@ -129,6 +129,13 @@ export interface DatabaseMigrationState {
   message?: string;
   /** pgflex (direct engine): what was left undone without failing (e.g. a setting the target refused). */
   warnings?: string[];
+  /**
+   * pgflex (direct engine): steps (a table's COPY or one of its ranges, a post-data entry) run
+   * again from their start after a connection broke.
+   */
+  retries?: number;
+  /** pgflex (direct engine): why each retry happened, the latest last (the last 10 kept). */
+  retryMessages?: string[];
   /** pgflex (direct engine): per-table detail, for the details page and resume. */
   tables?: TableProgress[];
   /** pgflex (direct engine): verification after the copy. */

@@ -1,7 +1,7 @@
 /** A few target sessions reused by post-data jobs, each set for index builds and prepared with pg_dump's SET prelude. */
 import type pg from 'pg';
 import type { ConnInfo } from '../pg/connection';
-import type { Sessions } from './sessions';
+import { endBrokenSession, tagBrokenSession, type Sessions } from './sessions';
 import { INDEX_SETTINGS } from './targetSettings';
 
 export class ClientPool {
@@ -24,8 +24,25 @@ export class ClientPool {
       this.idle.push(c);
       return r;
     } catch (e) {
+      tagBrokenSession(e, c);
       await this.sessions.close(c);
       throw e;
+    }
+  }
+
+  /** Before a retry: end the session `e` broke if the server still runs it (see endBrokenSession). */
+  async endBroken(e: unknown): Promise<void> {
+    if (!(e as { pgflexTargetPid?: number } | undefined)?.pgflexTargetPid) return;
+    let c: pg.Client;
+    try {
+      c = await this.sessions.open(this.conn);
+    } catch {
+      return; // the retry meets the same server and says what is wrong
+    }
+    try {
+      await endBrokenSession(c, e, this.sessions.appName);
+    } finally {
+      await this.sessions.close(c);
     }
   }
 

@@ -354,7 +354,7 @@ export class DirectMigrationRun {
     d.phaseSeconds = {};
     t.changed();
     const ctx: DbContext = dbContext(
-      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
+      { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)), onRetry: (m) => noteRetry(d, m, () => t.changed()) },
       this.source,
       this.target,
     );
@@ -538,6 +538,13 @@ export class DirectMigrationRun {
     this.opts.trace?.(`ended: ${state}`);
     return t.snapshot();
   }
+}
+
+/** Count a retry on the database's details, keeping the last few reasons to show. */
+function noteRetry(d: DatabaseMigrationState, message: string, changed: () => void): void {
+  d.retries = (d.retries ?? 0) + 1;
+  d.retryMessages = [...(d.retryMessages ?? []), message].slice(-10);
+  changed();
 }
 
 function errorText(e: unknown): string {

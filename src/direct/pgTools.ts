@@ -7,9 +7,18 @@ import { promisify } from 'node:util';
 import { clientToolFix, clientToolProblem } from '../core/rules/clientTools';
 import { scrub, type ConnInfo } from '../pg/connection';
 import { baseChildEnv, libpqEnv } from '../pg/libpqEnv';
+import { libpqKeepaliveParams } from '../core/netTimeouts';
 import type { Sessions } from './sessions';
 
 const exec = promisify(execFile);
+
+/**
+ * `--dbname` as a connection string holding only keepalive settings (libpq reads none of them
+ * from the environment); host, database, user and password still come from libpqEnv.
+ */
+function keepaliveDbname(): string {
+  return `--dbname=${libpqKeepaliveParams().join(' ')}`;
+}
 
 export interface PgTools {
   /** pg_dump executable (a path or a name on PATH). */
@@ -111,7 +120,7 @@ export function checkRestrictKey(dump: string, what: string): void {
 /** pg_dump into a string (post-data is small: statements, no rows). */
 export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOptions, sessions?: Sessions): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tools.pgDump, dumpArgs(o), { env: libpqEnv(source), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tools.pgDump, [...dumpArgs(o), keepaliveDbname()], { env: libpqEnv(source), stdio: ['ignore', 'pipe', 'pipe'] });
     sessions?.track(child);
     const out: Buffer[] = [];
     let err = '';
@@ -137,7 +146,7 @@ export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOpti
 /** Apply SQL text with psql, stopping at the first error, in one transaction. */
 export async function applySql(tools: PgTools, target: ConnInfo, sql: string, what: string, sessions?: Sessions): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(tools.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', '-'], {
+    const child = spawn(tools.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-f', '-', keepaliveDbname()], {
       env: libpqEnv(target),
       stdio: ['pipe', 'ignore', 'pipe'],
     });

@@ -11,11 +11,12 @@ import { explainPgError, withDatabase } from '../pg/connection';
 import { ClientPool } from './clientPool';
 import { parallelWorkersSql, type BuildLoad } from './buildLoad';
 import { sortMemoryFor, sortMemorySql } from './buildMemory';
-import { copyChunk, PipePool } from './copyTable';
+import { copyChunk, PipePool, settleBrokenCopy } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
 import { withoutOwners } from './roles';
 import { WorkerBudget, runAll } from './pool';
 import { postDataKey, splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
+import { isConnectionError, retryPolicy, withRetry } from './retry';
 import type { Sessions } from './sessions';
 import { chunksFor, partsFor, type Chunk, type TablePlan } from './tables';
 import type pg from 'pg';
@@ -47,6 +48,8 @@ export interface DbContext {
   builds?: BuildLoad;
   /** Each table's size on the source, by `"schema"."table"` (as post-data entries name it), to size its btree sorts. */
   tableBytes?: Map<string, number>;
+  /** Hears each retry of a COPY or post-data entry after a broken connection (counted and shown). */
+  onRetry?(message: string): void;
 }
 
 export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: ConnInfo, target: ConnInfo): DbContext {
@@ -120,15 +123,36 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
       async ({ t, chunk, state }) => {
         if (chunk.index === 0) o.onTableStart?.(t, chunk.of);
         try {
-          const throttle = o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined;
           const part = chunk.of > 1 ? ` part ${chunk.index + 1}/${chunk.of}` : '';
           ctx.trace?.(`copy ${t.name}${part} start`);
-          const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle }));
+          // A whole table retries safely (TRUNCATE + COPY in one transaction); a range's
+          // transaction rolled back with its connection, unless its COMMIT was in flight.
+          const r = await withRetry(
+            async () => {
+              try {
+                return await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle: o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined }));
+              } catch (e) {
+                if (ctx.signal.aborted || !isConnectionError(e)) throw e;
+                const settled = await settleBrokenCopy(e, ctx.sessions, ctx.target);
+                if (settled) return settled;
+                throw e;
+              }
+            },
+            {
+              policy: retryPolicy(),
+              signal: ctx.signal,
+              onRetry: (attempt, e, delay) => {
+                ctx.trace?.(`copy ${t.name}${part} retry ${attempt}`);
+                ctx.onRetry?.(`Copying table ${t.name}${part} was retried (attempt ${attempt}, after ${delay / 1000} s) because a connection broke: ${brokenConnection(e, ctx)}`);
+              },
+            },
+          );
           ctx.trace?.(`copy ${t.name}${part} end (${r.rows} rows)`);
           state.rows += r.rows;
           state.sourceRows += r.sourceRows;
         } catch (e) {
-          const message = `Copying table ${t.name} of database "${ctx.database}" failed: ${describeCopyError(e, ctx)}`;
+          const tries = isConnectionError(e) && !ctx.signal.aborted ? ` (tried ${retryPolicy().attempts} times)` : '';
+          const message = `Copying table ${t.name} of database "${ctx.database}" failed${tries}: ${describeCopyError(e, ctx)}`;
           o.onTableError?.(t, message);
           throw new TableCopyError(t.name, message);
         }
@@ -149,8 +173,21 @@ function describeCopyError(e: unknown, ctx: DbContext): string {
     const c = side === 'source' ? ctx.source : ctx.target;
     return `The ${side} server ${c.host}:${c.port} closed the connection during the copy (${raw}). Check that it is running, then run the migration again with the same name to resume.`;
   }
+  if (side && (e as { code?: string }).code === 'ETIMEDOUT') {
+    const c = side === 'source' ? ctx.source : ctx.target;
+    return `The connection to the ${side} server ${c.host}:${c.port} went dead during the copy (${raw}). Check the network between here and that server, then run the migration again with the same name to resume.`;
+  }
   if (side) return explainPgError(e, side === 'source' ? ctx.source : ctx.target).message;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Which server's connection broke, and how, for a retry's message. */
+function brokenConnection(e: unknown, ctx: DbContext): string {
+  const side = (e as { pgflexSide?: 'source' | 'target' }).pgflexSide;
+  const raw = e instanceof Error ? e.message : String(e);
+  if (!side) return raw;
+  const c = side === 'source' ? ctx.source : ctx.target;
+  return `${side} server ${c.host}:${c.port}: ${raw}`;
 }
 
 /** Slows a stream to about `bytesPerSecond` (tests use it to act in the middle of a copy). */
@@ -179,16 +216,30 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
   const one = async ({ e, end }: (typeof jobs)[number]) => {
     const builds = e.type === 'INDEX' || e.type === 'CONSTRAINT' ? ctx.builds : undefined;
     try {
-      await pool.use(async (c) => {
-        if (builds) {
-          const workers = builds.workersForNext();
-          const memory = sortMemoryFor(e.sql, workers, e.table ? ctx.tableBytes?.get(e.table) : undefined);
-          await c.query(`${parallelWorkersSql(workers)}; ${sortMemorySql(memory)}`);
-          ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ? `up to ${workers}` : 0}, sort memory ${memory})`);
-        } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
-        await c.query(e.sql);
-        if (e.then) await c.query(e.then);
-      });
+      await withRetry(
+        (attempt) =>
+          pool.use(async (c) => {
+            if (builds) {
+              const workers = builds.workersForNext();
+              const memory = sortMemoryFor(e.sql, workers, e.table ? ctx.tableBytes?.get(e.table) : undefined);
+              await c.query(`${parallelWorkersSql(workers)}; ${sortMemorySql(memory)}`);
+              ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start (parallel workers: ${workers ? `up to ${workers}` : 0}, sort memory ${memory})`);
+            } else ctx.trace?.(`${e.type.toLowerCase()} ${e.name} start`);
+            await queryOnRetry(c, e.sql, attempt);
+            if (e.then) await queryOnRetry(c, e.then, attempt);
+          }).catch(async (err: unknown) => {
+            if (!ctx.signal.aborted && isConnectionError(err)) await pool.endBroken(err).catch(() => undefined);
+            throw err;
+          }),
+        {
+          policy: retryPolicy(),
+          signal: ctx.signal,
+          onRetry: (attempt, err, delay) => {
+            ctx.trace?.(`${e.type.toLowerCase()} ${e.name} retry ${attempt}`);
+            ctx.onRetry?.(`Building ${e.type.toLowerCase()} ${e.name} was retried (attempt ${attempt}, after ${delay / 1000} s) because the connection broke: ${explainPgError(err, ctx.target).message}`);
+          },
+        },
+      );
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       throw new Error(`Building ${e.type.toLowerCase()} ${e.name} of database "${ctx.database}" on the target failed: ${explainPgError(err, ctx.target).message}`);
@@ -209,6 +260,20 @@ export async function runPostDataEntries(ctx: DbContext, pool: ClientPool, entri
     }
   } finally {
     for (const job of jobs) job.end?.(); // those a failure or a cancel left unstarted
+  }
+}
+
+/**
+ * A post-data statement; on a retry, "already exists" means the attempt whose connection broke
+ * had committed it (its COMMIT went out, the answer did not come back), so it counts as done.
+ */
+async function queryOnRetry(c: pg.Client, sql: string, attempt: number): Promise<void> {
+  try {
+    await c.query(sql);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (attempt > 1 && (code === '42P07' || code === '42710')) return;
+    throw e;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type pg from 'pg';
+import { forControl } from '../core/netTimeouts';
 import { connect, type ConnInfo } from '../pg/connection';
 
 /** The application_name every session of a migration carries (PostgreSQL keeps 63 bytes). */
@@ -55,6 +56,32 @@ export class Sessions {
   }
 }
 
+/** The server's process id of a client's session (from its BackendKeyData). */
+export function backendPid(client: pg.Client): number | undefined {
+  return (client as unknown as { processID?: number }).processID ?? undefined;
+}
+
+/** Tag an error with the session it broke, so a retry can end that session first (endBrokenSession). */
+export function tagBrokenSession(e: unknown, client: pg.Client): void {
+  const pid = backendPid(client);
+  if (pid && e && typeof e === 'object') (e as { pgflexTargetPid?: number }).pgflexTargetPid ??= pid;
+}
+
+/**
+ * End, over `c`, the session a broken connection left running on the server (it goes on with
+ * its statement, holding its locks, until it next touches its socket), and wait until it is
+ * gone: a retry would otherwise wait on its locks or collide with what it builds.
+ */
+export async function endBrokenSession(c: pg.Client, e: unknown, appName: string, timeoutMs = 5000): Promise<void> {
+  const pid = (e as { pgflexTargetPid?: number } | undefined)?.pgflexTargetPid;
+  if (!pid) return;
+  const alive = async () => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND application_name = $2', [pid, appName])).rows[0].n > 0;
+  if (!(await alive())) return;
+  await c.query('SELECT pg_terminate_backend($1)', [pid]);
+  const deadline = Date.now() + timeoutMs;
+  while ((await alive()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /** Close the socket without waiting for a server that may be gone or busy with a COPY. */
 export function destroyClient(client: pg.Client): void {
   const stream = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
@@ -87,7 +114,7 @@ async function endQuickly(client: pg.Client): Promise<void> {
 export async function terminateLeftovers(c: ConnInfo, appName: string, timeoutMs = 4000): Promise<number> {
   let client: pg.Client;
   try {
-    client = await connect({ ...c, database: c.database, applicationName: 'pgflex-cleanup', connectTimeoutMs: 3000 });
+    client = await connect(forControl({ ...c, database: c.database, applicationName: 'pgflex-cleanup', connectTimeoutMs: 3000 }));
   } catch {
     return 0; // The server is unreachable: nothing of ours can be open there.
   }

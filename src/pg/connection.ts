@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { isAzurePostgresHost } from './azureRootCas';
 import { pgpassLookup } from './pgpass';
 import { readTlsFile, rootCertFile, TlsFileError, verifies } from './tlsFiles';
+import { forControl, netTimeouts, pgSocketOptions } from '../core/netTimeouts';
 
 export type { ConnInfo, PgSslMode } from './connTypes';
 import type { ConnInfo } from './connTypes';
@@ -64,6 +65,7 @@ export function resolvePassword(c: ConnInfo): string | undefined {
 }
 
 export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = sslConfig(c)): pg.ClientConfig {
+  const net = pgSocketOptions();
   return {
     host: c.host,
     port: c.port,
@@ -71,10 +73,10 @@ export function clientConfig(c: ConnInfo, ssl: boolean | ConnectionOptions = ssl
     password: c.password ?? '',
     database: c.database,
     ssl,
-    connectionTimeoutMillis: c.connectTimeoutMs ?? 10_000,
+    ...net,
+    connectionTimeoutMillis: c.connectTimeoutMs ?? net.connectionTimeoutMillis,
     statement_timeout: c.statementTimeoutMs,
     application_name: c.applicationName ?? 'pgflex',
-    keepAlive: true,
   };
 }
 
@@ -188,8 +190,12 @@ export function explainPgError(e: unknown, c: ConnInfo): PgConnectError {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return mk('unreachable', `The host name "${c.host}" of the ${role(c)} cannot be resolved. Check the spelling of the host.`);
   }
+  if (code === 'ETIMEDOUT' && /^(read|write) ETIMEDOUT/i.test(raw)) {
+    // An open session whose keepalive probes went unanswered: the peer or the path to it is gone.
+    return mk('timeout', `The connection to the ${where} went dead (${raw}: no answer to TCP keepalives). Check the network between here and the server (a firewall, NAT or VPN may have dropped it), then retry.`);
+  }
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || /timeout/i.test(raw)) {
-    return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? 10_000) / 1000} s. Check the host, the port and any firewall between here and the server.`);
+    return mk('timeout', `The ${where} did not answer within ${(c.connectTimeoutMs ?? netTimeouts().connectTimeoutMs) / 1000} s. Check the host, the port and any firewall between here and the server.`);
   }
   if (/does not support SSL/i.test(raw)) {
     return mk('tls-unsupported', `The ${where} does not accept TLS connections, but SSL mode "${c.sslMode}" requires it. Enable SSL on the server or choose SSL mode prefer or disable.`);
@@ -221,9 +227,9 @@ export function scrub(message: string, password?: string): string {
   return message.split(password).join('***');
 }
 
-/** Run one function with a short-lived client. */
+/** Run one function with a short-lived client (catalog and control queries: they get a statement timeout). */
 export async function withClient<T>(c: ConnInfo, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connect(c);
+  const client = await connect(forControl(c));
   try {
     return await fn(client);
   } finally {

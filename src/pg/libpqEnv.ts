@@ -7,6 +7,7 @@
 import type { ConnInfo } from './connTypes';
 import { checkCredentialTransport } from './connection';
 import { rootCertFile } from './tlsFiles';
+import { connectTimeoutSeconds } from '../core/netTimeouts';
 
 /** What a child needs to run at all: its search path, home, locale, time zone, temp folder (and Windows' basics). */
 const PASS = /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z_]+|TZ|TMPDIR|TMP|TEMP|SYSTEMROOT|SYSTEMDRIVE|WINDIR|COMSPEC|PATHEXT|APPDATA|LOCALAPPDATA|USERPROFILE)$/i;
@@ -28,7 +29,7 @@ export function libpqEnv(c: ConnInfo, base: NodeJS.ProcessEnv = process.env): No
     PGDATABASE: c.database,
     PGSSLMODE: c.sslMode,
     PGAPPNAME: c.applicationName ?? 'pgflex',
-    PGCONNECT_TIMEOUT: String(Math.ceil((c.connectTimeoutMs ?? 10_000) / 1000)),
+    PGCONNECT_TIMEOUT: String(c.connectTimeoutMs ? Math.ceil(c.connectTimeoutMs / 1000) : connectTimeoutSeconds()),
   };
   const ca = rootCertFile(c);
   if (ca) env.PGSSLROOTCERT = ca;

@@ -34,7 +34,14 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
     const store = tempStore();
     const name = `kill-src-${process.pid}`;
     const spec = specFor(source, target, [db], name);
+    // A terminated COPY is retried (networkFaults.test.ts); here the failure and the resume are the point.
+    const retry = process.env.PGFLEX_RETRY;
+    process.env.PGFLEX_RETRY = 'attempts=1';
     const run = new DirectMigrationRun(spec, secretsOf(source, target), { store, copyRateLimit: 2 * RATE, throttleMs: 20 });
+    void run.done.finally(() => {
+      if (retry === undefined) delete process.env.PGFLEX_RETRY;
+      else process.env.PGFLEX_RETRY = retry;
+    });
     await until('the small tables done', () => tableState(run.migration, db, 'public.small_a') === 'Completed');
     const copying = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pgflex:${name}' AND state = 'active' AND query LIKE 'COPY%big%TO STDOUT%'`;
     await until('the source sending the big table', async () => (await source.psql('postgres', copying)).trim() !== '');
@@ -76,7 +83,7 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
       assert.equal(m.currentStatus?.state, 'Failed');
       // What failed first depends on timing: a table's COPY, or the post-data of a table already in.
       const server = `127\\.0\\.0\\.1:${target.port}`;
-      assert.match(m.currentStatus?.error ?? '', new RegExp(`(Copying table public\\.\\w+|Analyzing table public\\.\\w+|Building (index|constraint|fk constraint) [\\w." ]+) of database "${db}"( on the target)? failed: (The target server ${server} closed the connection|Nothing is listening on the target server ${server}|The target server ${server} is shutting down)`));
+      assert.match(m.currentStatus?.error ?? '', new RegExp(`(Copying table public\\.\\w+|Analyzing table public\\.\\w+|Building (index|constraint|fk constraint) [\\w." ]+) of database "${db}"( on the target)? failed( \\(tried \\d+ times\\))?: (The target server ${server} closed the connection|Nothing is listening on the target server ${server}|The target server ${server} is shutting down)`));
       assert.notEqual(m.currentStatus!.currentSubStateDetails!.dbDetails![db].migrationState, 'Succeeded');
       await assertNothingOpen(source);
     } finally {

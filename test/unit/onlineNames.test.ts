@@ -24,7 +24,7 @@ describe('online replication object names', () => {
 describe('subscription connection string', () => {
   it('quotes values so a password with quotes, spaces and backslashes survives', () => {
     const s = subscriptionConnInfo({ host: 'h', port: 5, user: "o'neil", password: "p w'\\x", database: 'd b', sslMode: 'verify-full' }, ['sslmode=verify-full', 'sslrootcert=system']);
-    assert.equal(s, "host='h' port=5 user='o\\'neil' dbname='d b' sslmode=verify-full sslrootcert=system password='p w\\'\\\\x'");
+    assert.equal(s, "host='h' port=5 user='o\\'neil' dbname='d b' sslmode=verify-full sslrootcert=system keepalives=1 keepalives_idle=10 keepalives_interval=5 keepalives_count=3 connect_timeout=20 password='p w\\'\\\\x'");
   });
   it('leaves the password out when there is none', () => {
     assert.doesNotMatch(subscriptionConnInfo({ host: 'h', port: 5, user: 'u', database: 'd', sslMode: 'disable' }, ['sslmode=disable']), /password/);

@@ -73,9 +73,11 @@ describe('webview: details', () => {
     done.currentStatus.state = 'Succeeded';
     done.currentStatus.currentSubStateDetails.currentSubState = 'Completed';
     done.currentStatus.currentSubStateDetails.dbDetails.orders.warnings = ['Database "orders": the setting log_min_duration_statement=1000 was not applied on the target.'];
+    Object.assign(done.currentStatus.currentSubStateDetails.dbDetails.orders, { retries: 2, retryMessages: ['Copying table public.a was retried (attempt 2, after 1 s) because a connection broke: source server src:5432: read ECONNRESET.', 'Copying table public.b was retried (attempt 2, after 1 s) because a connection broke: target server tgt:5432: write EPIPE.'] });
     await w.send({ type: 'event', name: 'snapshot', payload: snapshot(done) });
     await until(() => w.page.locator('#checklist').isVisible(), 'checklist');
     assert.equal(await w.page.locator('.db-warning').innerText(), 'orders: Database "orders": the setting log_min_duration_statement=1000 was not applied on the target.');
+    assert.equal(await w.page.locator('.db-retries').innerText(), 'orders: 2 steps were retried after a broken connection; the last: Copying table public.b was retried (attempt 2, after 1 s) because a connection broke: target server tgt:5432: write EPIPE.');
     const list = await w.page.locator('#checklist').innerText();
     assert.match(list, /✓ Roles created on the target: app_reader, alice\. Owners and grants were kept\./);
     assert.match(list, /☐ Role "alice" signs in, but its password could not be read\./);

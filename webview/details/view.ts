@@ -2,7 +2,7 @@
 import { rankedCauses } from '../../src/core/causes';
 import { latencyChart } from './latencyChart';
 import { parseDirectServerId } from '../../src/core/ids';
-import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
+import { formatBytes, formatDuration, formatLatency, retriesText } from '../../src/core/format';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import { h, svg, type Child } from '../lib/dom';
 import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../../src/contract/protocol';
@@ -123,6 +123,7 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
       dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
       dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),
+      dbs.filter((d) => d.st.retries).map((d) => h('p', { class: 'db-retries muted', title: (d.st.retryMessages ?? []).join('\n') }, `${d.name}: ${retriesText(d.st.retries!, d.st.retryMessages)}`)),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,

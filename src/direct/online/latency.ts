@@ -3,6 +3,7 @@ import type { CutoverCopies, LatencyCause } from '../../core/model';
 import { connect } from '../../pg/connection';
 import { cutoverCopies, diagnoseSource, diagnoseTarget } from './latencyCauses';
 import { HEARTBEAT_SCHEMA } from './names';
+import { forControl } from '../../core/netTimeouts';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
 import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
@@ -95,7 +96,7 @@ export class LatencyMonitor {
 
   /** A client that is closed again at once when stop() came while it was connecting. */
   private async open(side: 'source' | 'target'): Promise<pg.Client> {
-    const c = await connect(side === 'source' ? sourceConn(this.db, monitorApp(this.db)) : targetConn(this.db, monitorApp(this.db)));
+    const c = await connect(forControl(side === 'source' ? sourceConn(this.db, monitorApp(this.db)) : targetConn(this.db, monitorApp(this.db))));
     if (this.stopped) {
       await c.end().catch(() => undefined);
       throw new Error('The latency monitor was stopped.');

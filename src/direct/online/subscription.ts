@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent, quoteLiteral } from '../../core/format';
 import type { ConnInfo } from '../../pg/connection';
+import { connectTimeoutSeconds, libpqKeepaliveParams } from '../../core/netTimeouts';
 import { serverMajor } from './publication';
 
 /**
@@ -11,7 +12,7 @@ import { serverMajor } from './publication';
  */
 export function subscriptionConnInfo(source: ConnInfo, tls: string[]): string {
   const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, ...tls];
+  const parts = [`host=${q(source.host)}`, `port=${source.port}`, `user=${q(source.user)}`, `dbname=${q(source.database)}`, ...tls, ...libpqKeepaliveParams(), `connect_timeout=${connectTimeoutSeconds()}`];
   if (source.password !== undefined) parts.push(`password=${q(source.password)}`);
   return parts.join(' ');
 }

@@ -280,7 +280,8 @@ export function summary(m: Migration, out: NodeJS.WritableStream): void {
   const state = m.currentStatus?.state;
   const took = m.startedOn && m.endedOn ? ` in ${formatDuration(Date.parse(m.endedOn) - Date.parse(m.startedOn))}` : '';
   out.write(`Migration "${m.name}": ${state}${took}.\n`);
-  if (m.currentStatus?.error) out.write(`${m.currentStatus.error}\n`);
+  // The error is a diagnostic: stderr, wherever the rest of the result goes.
+  if (m.currentStatus?.error) process.stderr.write(`${m.currentStatus.error}\n`);
   const validation = m.currentStatus?.currentSubStateDetails?.validationDetails;
   if (validation) out.write(`${formatValidationText(validation)}\n`);
   if (m.roles) {

@@ -14,8 +14,9 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; pid?: number } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): { done: Promise<Result>; pid?: number } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -71,6 +72,14 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     assert.equal(s.code, 0, s.stderr);
     assert.equal(lastJson(s.stdout).currentStatus?.state, 'Succeeded');
 
+    // list: its table on stdout (progress and notes only on stderr); with --json one JSON line.
+    const l = await cli(['list', '--target', url(target)], env).done;
+    assert.equal(l.code, 0, l.stderr);
+    assert.match(l.stdout, new RegExp(`^${name} +Succeeded +Offline +${db} `, 'm'));
+    assert.equal(l.stderr, '');
+    const lj = await cli(['list', '--target', url(target), '--json'], env).done;
+    assert.ok((JSON.parse(lj.stdout.trim()) as Migration[]).some((x) => x.name === name));
+
     const again = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name], env).done;
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists on this target \(Succeeded\)/);
@@ -78,6 +87,23 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const exists = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`], env).done;
     assert.equal(exists.code, 1);
     assert.match(exists.stderr, /already exists on the target server.*--overwrite/);
+  });
+
+  it('takes both passwords from stdin (source first) with none in the URL or environment; the summary goes to stdout', async () => {
+    const db = uniqueDb('clistdin');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql(db, 'CREATE TABLE t (id int primary key); INSERT INTO t SELECT generate_series(1, 10)');
+    const name = `cli-stdin-${process.pid}`;
+    const noEnv = { ...env, PGFLEX_SOURCE_PASSWORD: '', PGFLEX_TARGET_PASSWORD: '' };
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--source-password-stdin', '--target-password-stdin'], noEnv, `${source.password}\n${target.password}\n`).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Migration "${name}": Succeeded in `, 'm'));
+    assert.ok(!(r.stdout + r.stderr).includes(source.password) && !(r.stdout + r.stderr).includes(target.password), 'no password printed');
+    assert.equal((await target.psql(db, 'SELECT count(*) FROM t')).trim(), '10');
+    // One line only: the target's is missing.
+    const short = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`, '--source-password-stdin', '--target-password-stdin'], noEnv, `${source.password}\n`).done;
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--target-password-stdin: stdin ended before the target password \(line 2 of stdin; the source's comes first\)/);
   });
 
   it('exits 2 with a clear message for a 9th database, template1 and a name starting with a hyphen', async () => {

@@ -15,8 +15,8 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 interface Result { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): { done: Promise<Result>; pid?: number } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-  if (stdin !== undefined) child.stdin!.end(stdin);
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  child.stdin.end(stdin ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

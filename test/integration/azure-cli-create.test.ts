@@ -88,7 +88,7 @@ describe('pgflex azure migrate / azure validate CLI against the loopback ARM ser
       assert.match(put.path, /api-version=2025-08-01/);
       // The CLI always says the option (as az does, ValidateAndMigrate by default); the examples
       // that leave it out are otherwise sent exactly.
-      const expected = { ...ex, properties: { migrationOption: 'ValidateAndMigrate', ...ex.properties } };
+      const expected = { ...ex, properties: { migrationOption: 'ValidateAndMigrate', ...ex.properties } as Record<string, unknown> };
       const body = put.body as typeof expected;
       assert.deepEqual(Object.keys(body).sort(), Object.keys(expected).sort());
       assert.equal((body as { location?: string }).location, (expected as { location?: string }).location);

@@ -45,7 +45,7 @@ export class PgflexContext extends Disposable {
     super();
     this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
     this.direct = lazyProvider('direct', async () => {
-      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role));
+      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, psqlPath: this.config.psqlPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role));
       this._register(this.config.onDidChange(() => backend.applySettings()));
       this.directWatch = backend.watch;
       return backend.provider;

@@ -106,6 +106,14 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     assert.match(short.stderr, /--target-password-stdin: stdin ended before the target password \(line 2 of stdin; the source's comes first\)/);
   });
 
+  it('--psql picks the psql that applies the schema (a missing one fails the migration naming it)', async () => {
+    const db = uniqueDb('clipsql');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-psql-${process.pid}`, '--psql', '/nonexistent/pgflex-test/psql'], env).done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /psql could not be started \(spawn \/nonexistent\/pgflex-test\/psql ENOENT\)/);
+  });
+
   it('exits 2 with a clear message for a 9th database, template1 and a name starting with a hyphen', async () => {
     const base = ['migrate', '--source', url(source), '--target', url(target)];
     const nine = await cli([...base, ...Array.from({ length: 9 }, (_, i) => ['--database', `d${i}`]).flat()], env).done;

@@ -10,7 +10,7 @@ import { formatBytes, formatDuration } from '../core/format';
 import { checkDatabaseSelection, checkMigrationName } from '../core/names';
 import { formatValidationText } from '../core/rules/report';
 import type { MigrationSpec } from '../core/provider';
-import { connect, ConnInfoError, parseConnUrl, PgConnectError, type ConnInfo } from '../pg/connection';
+import { connect, ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
 import { refFromConn } from '../direct/connInfo';
 import { defaultJobs } from '../direct/engine';
 import type { PgTools } from '../direct/pgTools';
@@ -66,14 +66,19 @@ async function conn(url: string, role: Role, pw: StdinPasswords, prompt: boolean
   return c;
 }
 
+/** A trial connection whose password the driver asks for only when the server wants one. */
 async function asksForPassword(c: ConnInfo): Promise<boolean> {
+  let asked = false;
+  const password = async (): Promise<string> => {
+    asked = true;
+    throw new Error('a password is needed');
+  };
   try {
-    await (await connect(c)).end();
-    return false;
-  } catch (e) {
-    // Anything else (unreachable, TLS) is for the migration itself to report.
-    return e instanceof PgConnectError && e.kind === 'auth';
+    await (await connect(c, { password })).end();
+  } catch {
+    // Anything but the password (unreachable, TLS) is for the migration itself to report.
   }
+  return asked;
 }
 
 function provider(target?: ConnInfo, sourcePassword?: string, keepWatching = false, tools?: PgTools): DirectProvider {
@@ -183,7 +188,8 @@ async function act(a: ParsedArgs, pw: StdinPasswords, action: 'cancel' | 'cutove
 }
 
 async function list(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
-  const target = await conn(required(a, 'target'), 'target', pw, true);
+  // The records are read locally: no connection, so no prompt.
+  const target = await conn(required(a, 'target'), 'target', pw, false);
   const all = await provider(target).list(refFromConn(target));
   if (a.flags.has('json')) {
     process.stdout.write(`${JSON.stringify(all)}\n`);

@@ -12,6 +12,7 @@ import { EXIT } from '../../src/cli/exitCodes';
 import { ScriptedBackend } from '../harness/arm/backend';
 import { startArmServer, type ArmServer } from '../harness/arm/server';
 import { ArmWorld } from '../harness/arm/world';
+import { onTty } from '../harness/tty';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -135,6 +136,14 @@ describe('pgflex azure migrate / azure validate CLI against the loopback ARM ser
     const vm = await pgflex(['azure', 'migrate', ...target(), '--name', 'badtoo', '--source', SINGLE, '--database', 'exampledatabase1', '--wait', '--interval', '0.05', '--json'], { ...env, ...pw });
     assert.equal(vm.code, EXIT.failed, vm.stderr);
     assert.equal(JSON.parse(lastLine(vm.stdout)).currentStatus.state, 'ValidationFailed');
+  });
+
+  it('on a terminal, asks for a password that is nowhere else without echoing it; the service gets it', async () => {
+    const r = await onTty([process.execPath, CLI, 'azure', 'migrate', ...target(), '--name', 'typed', '--source', SINGLE, '--database', 'db1'], { ...env, PGFLEX_SOURCE_PASSWORD: '', PGFLEX_TARGET_PASSWORD: 'env-target-secret' }, [{ prompt: /Password of the source server's login \(the service connects with it\): $/, type: 'typed-source-secret' }]);
+    assert.equal(r.code, EXIT.succeeded, r.screen);
+    assert.ok(!r.screen.includes('typed-source-secret') && !r.screen.includes('env-target-secret'), r.screen);
+    const put = arm.log.find((l) => l.method === 'PUT' && l.path.includes('/migrations/typed?'));
+    assert.deepEqual((put?.body as { properties: { secretParameters: unknown } }).properties.secretParameters, { adminCredentials: { sourceServerPassword: 'typed-source-secret', targetServerPassword: 'env-target-secret' } });
   });
 
   it('refuses bad input as usage errors (exit 2) before any ARM call, pointing at --help', async () => {

@@ -8,6 +8,7 @@ import { pgflexSessions } from '../harness/compare';
 import { loadSlowFixture, until } from '../harness/migrationSpec';
 import type { TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
+import { onTty } from '../harness/tty';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -104,6 +105,18 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const short = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`, '--source-password-stdin', '--target-password-stdin'], noEnv, `${source.password}\n`).done;
     assert.equal(short.code, 2);
     assert.match(short.stderr, /--target-password-stdin: stdin ended before the target password \(line 2 of stdin; the source's comes first\)/);
+  });
+
+  it('on a terminal, prompts for the password the source asks for, without echo', async () => {
+    const db = uniqueDb('clitty');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const name = `cli-tty-${process.pid}`;
+    const r = await onTty([process.execPath, CLI, 'migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name], { ...env, PGFLEX_SOURCE_PASSWORD: '' }, [{ prompt: new RegExp(`Password for ${source.conn().user} on the source server 127\\.0\\.0\\.1:${source.port}: $`), type: source.password }]);
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, new RegExp(`Migration "${name}": Succeeded`));
+    assert.ok(!r.screen.includes(source.password) && !r.screen.includes(target.password), 'no password echoed or printed');
+    // The target's password is in the environment: only the source was asked for.
+    assert.doesNotMatch(r.screen, /on the target server/);
   });
 
   it('--psql picks the psql that applies the schema (a missing one fails the migration naming it)', async () => {

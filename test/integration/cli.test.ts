@@ -119,6 +119,19 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     assert.doesNotMatch(r.screen, /on the target server/);
   });
 
+  it('--option validate prints the rules on stdout, failures first, as azure validate does', async () => {
+    const db = uniqueDb('clival');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await target.psql('postgres', `CREATE DATABASE ${db}`);
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-val-${process.pid}`, '--option', 'validate'], env).done;
+    // The database exists on the target and --overwrite is not given: TargetDatabaseValidation fails.
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^Migration "cli-val-\d+": ValidationFailed( in \w+)?\.\nValidation Failed in [\d.]+ s: [1-9]\d* failed, \d+ warnings, \d+ succeeded\.\nServer:\n/);
+    const dbBlock = r.stdout.slice(r.stdout.indexOf(`Database ${db}:`));
+    assert.match(dbBlock, new RegExp(`^Database ${db}:\\n {2}FAIL {2}TargetDatabaseValidation`));
+    assert.match(r.stdout, /^ {2}ok {4}AuthenticationAndConnectivityValidation$/m);
+  });
+
   it('--psql picks the psql that applies the schema (a missing one fails the migration naming it)', async () => {
     const db = uniqueDb('clipsql');
     await source.psql('postgres', `CREATE DATABASE ${db}`);

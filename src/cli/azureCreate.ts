@@ -71,7 +71,7 @@ function sourceOf(a: ParsedArgs): { id: string; username?: string; defaultType?:
   }
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(source);
   if (!m) throw new UsageError(`--source: "${source}" is neither a Single Server's resource id nor host[:port].`);
-  if (!user) throw new UsageError(`--source-user is required with a host source (the service connects as ${'<user>'}@${m[1]}).`);
+  if (!user) throw new UsageError(`--source-user is required with a host source: the service is told ${m[1]}:${m[2] ?? 5432}@<user>.`);
   return { id: hostSourceId(m[1], Number(m[2] ?? 5432), user), defaultType: 'OnPremises' };
 }
 

@@ -3,7 +3,7 @@
  * Results go to stdout, progress to stderr; with --json the last line of stdout is the result.
  */
 import { commandHelp, isHelp, UsageError } from './cli/args';
-import { azureHelp, mainHelp, MIGRATE, CANCEL, CUTOVER, LIST, STATUS, AZURE_COMMANDS } from './cli/commands';
+import { azureHelp, mainHelp, AZURE_COMMANDS, DIRECT_COMMANDS } from './cli/commands';
 import { EXIT } from './cli/exitCodes';
 import { runDirect } from './cli/direct';
 import { runAzure } from './cli/azure';
@@ -11,8 +11,6 @@ import { runAzure } from './cli/azure';
 /** Set by esbuild from package.json; a run from source says so. */
 declare const PGFLEX_VERSION: string | undefined;
 export const VERSION = typeof PGFLEX_VERSION === 'string' ? PGFLEX_VERSION : '0.0.0-source';
-
-const DIRECT = { migrate: MIGRATE, status: STATUS, cancel: CANCEL, cutover: CUTOVER, list: LIST } as const;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -38,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return await runAzure(rest);
     }
-    if (command in DIRECT) {
+    if (DIRECT_COMMANDS.some((c) => c.name === command)) {
       if (isHelp(rest)) {
         process.stdout.write(`${help(command)}\n`);
         return EXIT.succeeded;
@@ -58,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function help(topic: string): string {
-  const def = [...Object.values(DIRECT), ...AZURE_COMMANDS].find((c) => c.name === topic.trim());
+  const def = [...DIRECT_COMMANDS, ...AZURE_COMMANDS].find((c) => c.name === topic.trim());
   if (!def) throw new UsageError(`"${topic}" is not a command.`);
   return commandHelp(def);
 }

@@ -14,7 +14,7 @@ import { details, line, stateExit } from './azureFormat';
 import { AZURE_CANCEL, AZURE_CUTOVER, AZURE_MIGRATE, AZURE_MIGRATIONS, AZURE_VALIDATE } from './commands';
 import { EXIT, exitCodeForState } from './exitCodes';
 
-const TABLES: Record<string, CommandDef> = { migrations: AZURE_MIGRATIONS, migrate: AZURE_MIGRATE, validate: AZURE_VALIDATE, cutover: AZURE_CUTOVER, cancel: AZURE_CANCEL };
+const TABLES = new Map<string, CommandDef>([AZURE_MIGRATIONS, AZURE_MIGRATE, AZURE_VALIDATE, AZURE_CUTOVER, AZURE_CANCEL].map((c) => [c.name.replace(/^azure /, ''), c]));
 
 export interface WaitOptions {
   wait: boolean;
@@ -24,8 +24,8 @@ export interface WaitOptions {
 
 export async function runAzure(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const def = command ? TABLES[command] : undefined;
-  if (!def) throw new UsageError(`"azure ${command ?? ''}" is not a command; use azure ${Object.keys(TABLES).join(', azure ')}.`, 'azure');
+  const def = command ? TABLES.get(command) : undefined;
+  if (!def) throw new UsageError(`"azure ${command ?? ''}" is not a command; use azure ${[...TABLES.keys()].join(', azure ')}.`, 'azure');
   try {
     const args = parseCommand(rest, def);
     const target = { subscriptionId: required(args, 'subscription'), resourceGroup: required(args, 'resource-group'), name: required(args, 'server') };

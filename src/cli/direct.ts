@@ -23,10 +23,10 @@ import { canPrompt, envPassword, promptHidden, readStdinPasswords, type Role, ty
 import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
-const TABLES: Record<string, CommandDef> = { migrate: MIGRATE, status: STATUS, cancel: CANCEL, cutover: CUTOVER, list: LIST };
+const TABLES = new Map<string, CommandDef>([MIGRATE, STATUS, CANCEL, CUTOVER, LIST].map((c) => [c.name, c]));
 
 export async function runDirect(command: string, argv: string[]): Promise<number> {
-  const def = TABLES[command];
+  const def = TABLES.get(command);
   if (!def) throw new UsageError(`Unknown command "${command}".`);
   try {
     const a = parseCommand(argv, def);

@@ -106,6 +106,9 @@ describe('pgflex CLI help, version and usage errors (node dist/cli.js)', functio
     const command = pgflex('frobnicate');
     assert.equal(command.code, EXIT.usage);
     assert.match(command.stderr, /Unknown command "frobnicate"\.\nSee `pgflex --help`/);
+    // Names an object has anyway are no commands either.
+    assert.equal(pgflex('toString').code, EXIT.usage);
+    assert.match(pgflex('azure', 'constructor').stderr, /"azure constructor" is not a command/);
     const azure = pgflex('azure', 'frobnicate');
     assert.equal(azure.code, EXIT.usage);
     assert.match(azure.stderr, /See `pgflex azure --help`/);

@@ -1,6 +1,6 @@
 // Builds the extension (node, `vscode` external), the CLI (node) and the webviews (browser).
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, chmodSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -39,6 +39,8 @@ builds.push({
   format: 'cjs',
   external: ['pg-native'],
   banner: { js: '#!/usr/bin/env node' },
+  // `pgflex --version` without reading package.json at run time (an installed CLI is one file).
+  define: { PGFLEX_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 });
 const webviews = existsSync('webview') ? readdirSync('webview').filter((f) => /^[a-z][A-Za-z]*Main\.ts$/.test(f)) : [];
 const webviewEntries = Object.fromEntries(webviews.map((f) => [f.replace(/\.ts$/, ''), `webview/${f}`]));

@@ -1,45 +1,64 @@
 /**
  * pgflex: the headless entry point over core + direct (+ azure), for scripts and CI.
- * Progress goes to stderr; with --json the last line of stdout is the result.
+ * Results go to stdout, progress to stderr; with --json the last line of stdout is the result.
  */
-import { UsageError } from './cli/args';
+import { commandHelp, isHelp, UsageError } from './cli/args';
+import { azureHelp, mainHelp, AZURE_COMMANDS, DIRECT_COMMANDS } from './cli/commands';
 import { EXIT } from './cli/exitCodes';
 import { runDirect } from './cli/direct';
 import { runAzure } from './cli/azure';
 
-const USAGE = `Usage:
-  pgflex migrate --source <url> --target <url> --database <db> [--database <db>...]
-      [--name <name>] [--mode offline|online] [--option migrate|validate|validate-and-migrate]
-      [--overwrite] [--migrate-roles] [--allow-weaker-replication-tls] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
-  pgflex status|cancel|cutover --target <url> --name <name> [--json]
-  pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
-      [--name <migration>] [--database <db>...] [--wait [--interval <s>] [--timeout <s>]]
-      [--arm-endpoint <https-url>] [--json]
-      Azure token: PGFLEX_ARM_TOKEN, else Azure CLI / environment / managed identity.
-      Private CA for --arm-endpoint: NODE_EXTRA_CA_CERTS=<pem file>.
-
-Passwords: in the URL, or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD, or ~/.pgpass (PGPASSFILE). They are never printed.
-TLS: sslmode, sslrootcert, sslcert, sslkey in the URL reach the engine, pg_dump and psql alike.
-Exit codes: 0 Succeeded, 1 Failed or ValidationFailed, 2 usage error, 3 Canceled, 4 waiting for cutover.`;
+/** Set by esbuild from package.json; a run from source says so. */
+declare const PGFLEX_VERSION: string | undefined;
+export const VERSION = typeof PGFLEX_VERSION === 'string' ? PGFLEX_VERSION : '0.0.0-source';
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (!command || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return command ? EXIT.succeeded : EXIT.usage;
+      const topic = command === 'help' ? rest.join(' ') : '';
+      process.stdout.write(`${topic ? help(topic) : mainHelp()}\n`);
+      return EXIT.succeeded;
     }
-    if (command === 'azure') return await runAzure(rest);
-    if (['migrate', 'status', 'cancel', 'cutover', 'list'].includes(command)) return await runDirect(command, rest);
+    if (command === '--version' || command === '-V' || command === 'version') {
+      process.stdout.write(`pgflex ${VERSION}\n`);
+      return EXIT.succeeded;
+    }
+    if (command === 'azure') {
+      const sub = rest[0];
+      if (!sub || sub === '--help' || sub === '-h') {
+        process.stdout.write(`${azureHelp()}\n`);
+        return EXIT.succeeded;
+      }
+      if (isHelp(rest.slice(1)) && AZURE_COMMANDS.some((c) => c.name === `azure ${sub}`)) {
+        process.stdout.write(`${help(`azure ${sub}`)}\n`);
+        return EXIT.succeeded;
+      }
+      return await runAzure(rest);
+    }
+    if (DIRECT_COMMANDS.some((c) => c.name === command)) {
+      if (isHelp(rest)) {
+        process.stdout.write(`${help(command)}\n`);
+        return EXIT.succeeded;
+      }
+      return await runDirect(command, rest);
+    }
     throw new UsageError(`Unknown command "${command}".`);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`pgflex: ${e.message}\n\n${USAGE}\n`);
+      const pointer = e.command ? `pgflex ${e.command} --help` : 'pgflex --help';
+      process.stderr.write(`pgflex: ${e.message}\nSee \`${pointer}\` for the options.\n`);
       return EXIT.usage;
     }
     process.stderr.write(`pgflex: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.failed;
   }
+}
+
+function help(topic: string): string {
+  const def = [...DIRECT_COMMANDS, ...AZURE_COMMANDS].find((c) => c.name === topic.trim());
+  if (!def) throw new UsageError(`"${topic}" is not a command.`);
+  return commandHelp(def);
 }
 
 /** The process's own CPU time so far, user and system (the trace's last line). */

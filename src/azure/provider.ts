@@ -224,7 +224,8 @@ export class AzureMigrationProvider implements MigrationProvider {
     }
   }
 
-  private async targetLocation(t: AzureServerId): Promise<string> {
+  /** The target's region, which a create body must name. */
+  async targetLocation(t: AzureServerId): Promise<string> {
     try {
       const s = await (await this.session.client(t.subscriptionId)).servers.get(t.resourceGroup, t.name);
       return s.location;

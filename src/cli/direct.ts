@@ -1,68 +1,94 @@
 /**
  * Direct-engine commands: migrate, status, cancel, list (and cutover for online migrations).
- * Progress goes to stderr (a live line per database on a terminal, plain lines otherwise);
- * with --json the last line of stdout is the migration object in the model's shape.
- * Passwords come from the URL or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD and are
- * never printed.
+ * Progress goes to stderr (a live line per database on a terminal, plain lines otherwise); the
+ * result to stdout: its text, or with --json one line, the migration in the model's shape.
+ * Passwords: see passwords.ts; they are never printed.
  */
 import { causeLine, rankedCauses } from '../core/causes';
 import type { Migration, MigrationMode, MigrationOption } from '../core/model';
 import { isTerminal } from '../core/model';
 import { formatBytes, formatDuration, retriesText } from '../core/format';
 import { checkDatabaseSelection, checkMigrationName } from '../core/names';
+import { formatValidationText } from '../core/rules/report';
 import type { MigrationSpec } from '../core/provider';
-import { ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
+import { connect, ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
 import { refFromConn } from '../direct/connInfo';
 import { defaultJobs } from '../direct/engine';
+import type { PgTools } from '../direct/pgTools';
 import { DirectProvider, MigrationNotFoundError } from '../direct/provider';
-import { int, one, oneOf, parseArgs, required, UsageError, type ParsedArgs } from './args';
+import { int, one, oneOf, parseCommand, required, UsageError, type CommandDef, type ParsedArgs } from './args';
+import { CANCEL, CUTOVER, LIST, MIGRATE, STATUS } from './commands';
 import { EXIT, exitCodeForState } from './exitCodes';
 import { followOnline, onlineStatus } from './online';
+import { canPrompt, envPassword, promptHidden, readStdinPasswords, type Role, type StdinPasswords } from './passwords';
 import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
-const MIGRATE_SPEC = {
-  flags: ['overwrite', 'migrate-roles', 'allow-weaker-replication-tls', 'json', 'quiet'],
-  options: ['source', 'target', 'database', 'name', 'mode', 'option', 'jobs', 'verify', 'cutover', 'pg-dump'],
-};
-const TARGET_SPEC = { flags: ['json'], options: ['target', 'name', 'database'] };
+const TABLES = new Map<string, CommandDef>([MIGRATE, STATUS, CANCEL, CUTOVER, LIST].map((c) => [c.name, c]));
 
 export async function runDirect(command: string, argv: string[]): Promise<number> {
-  switch (command) {
-    case 'migrate':
-      return migrate(parseArgs(argv, MIGRATE_SPEC));
-    case 'status':
-      return status(parseArgs(argv, TARGET_SPEC));
-    case 'cancel':
-      return cancel(parseArgs(argv, TARGET_SPEC));
-    case 'cutover':
-      return cutover(parseArgs(argv, TARGET_SPEC));
-    case 'list':
-      return list(parseArgs(argv, { flags: ['json'], options: ['target'] }));
-    default:
-      throw new UsageError(`Unknown command "${command}".`);
-  }
-}
-
-function conn(url: string, role: 'source' | 'target'): ConnInfo {
-  const env = role === 'source' ? process.env.PGFLEX_SOURCE_PASSWORD : process.env.PGFLEX_TARGET_PASSWORD;
+  const def = TABLES.get(command);
+  if (!def) throw new UsageError(`Unknown command "${command}".`);
   try {
-    const c = parseConnUrl(url, env || undefined, role);
-    // A password in the URL wins; the environment fills it when the URL has none.
-    return c;
+    const a = parseCommand(argv, def);
+    const pw = await readStdinPasswords(a);
+    switch (command) {
+      case 'migrate':
+        return await migrate(a, pw);
+      case 'status':
+        return await status(a, pw);
+      case 'list':
+        return await list(a, pw);
+      default:
+        return await act(a, pw, command as 'cancel' | 'cutover');
+    }
   } catch (e) {
-    if (e instanceof ConnInfoError) throw new UsageError(`--${role}: ${e.message}`);
+    // Point a usage error at this command's --help.
+    if (e instanceof UsageError && !e.command) throw new UsageError(e.message, def.name);
     throw e;
   }
 }
 
-function provider(target?: ConnInfo, source?: ConnInfo, keepWatching = false): DirectProvider {
+/**
+ * A server from its URL. The password: the URL's, else stdin's, else the environment's; else,
+ * on a terminal, typed at a prompt when the server asks for one (a trial connection tells).
+ */
+async function conn(url: string, role: Role, pw: StdinPasswords, prompt: boolean): Promise<ConnInfo> {
+  let c: ConnInfo;
+  try {
+    c = parseConnUrl(url, pw[role] ?? envPassword(role), role);
+  } catch (e) {
+    if (e instanceof ConnInfoError) throw new UsageError(`--${role}: ${e.message}`);
+    throw e;
+  }
+  if (c.password === undefined && prompt && canPrompt() && (await asksForPassword(c))) {
+    c.password = (await promptHidden(`Password for ${c.user} on the ${role} server ${c.host}:${c.port}: `)) || undefined;
+  }
+  return c;
+}
+
+/** A trial connection whose password the driver asks for only when the server wants one. */
+async function asksForPassword(c: ConnInfo): Promise<boolean> {
+  let asked = false;
+  const password = async (): Promise<string> => {
+    asked = true;
+    throw new Error('a password is needed');
+  };
+  try {
+    await (await connect(c, { password })).end();
+  } catch {
+    // Anything but the password (unreachable, TLS) is for the migration itself to report.
+  }
+  return asked;
+}
+
+function provider(target?: ConnInfo, sourcePassword?: string, keepWatching = false, tools?: PgTools): DirectProvider {
   // PGFLEX_COPY_RATE_LIMIT (bytes/s per COPY pipe) slows copies on purpose: tests and demos only.
   const rate = Number(process.env.PGFLEX_COPY_RATE_LIMIT) || undefined;
   // PGFLEX_TRACE=1 prints the timeline of the work (copies, index builds) on stderr.
   const t0 = Date.now();
   const trace = process.env.PGFLEX_TRACE ? (e: string) => process.stderr.write(`[+${((Date.now() - t0) / 1000).toFixed(2)}s] ${e}\n`) : undefined;
-  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => source?.password ?? (process.env.PGFLEX_SOURCE_PASSWORD || undefined), engine: { copyRateLimit: rate, keepWatching, trace } });
+  return new DirectProvider({ targetPassword: () => target?.password, sourcePassword: () => sourcePassword, engine: { copyRateLimit: rate, keepWatching, trace, tools } });
 }
 
 const MODES: Record<string, MigrationMode> = { offline: 'Offline', online: 'Online' };
@@ -72,10 +98,10 @@ function defaultName(): string {
   return `pgflex-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
 }
 
-async function migrate(a: ParsedArgs): Promise<number> {
-  if (a.positionals.length) throw new UsageError(`Unexpected argument "${a.positionals[0]}".`);
-  const source = conn(required(a, 'source'), 'source');
-  const target = conn(required(a, 'target'), 'target');
+/** The result's text goes to stdout, unless --json puts the JSON there: then to stderr. */
+const resultOut = (a: ParsedArgs): NodeJS.WritableStream => (a.flags.has('json') ? process.stderr : process.stdout);
+
+async function migrate(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
   const databases = a.options.get('database') ?? [];
   const name = one(a, 'name') ?? defaultName();
   const nameCheck = checkMigrationName(name, 'direct');
@@ -87,8 +113,9 @@ async function migrate(a: ParsedArgs): Promise<number> {
   const verify = oneOf(a, 'verify', ['counts', 'checksums', 'none'], 'counts');
   const cutoverMode = oneOf(a, 'cutover', ['auto', 'none', 'wait'], 'wait');
   const jobs = int(a, 'jobs', defaultJobs(), 1, 64);
-  const pgDump = one(a, 'pg-dump');
-  if (pgDump) process.env.PGFLEX_PG_DUMP = pgDump;
+  const tools: PgTools = { pgDump: one(a, 'pg-dump') || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: one(a, 'psql') || process.env.PGFLEX_PSQL || 'psql' };
+  const source = await conn(required(a, 'source'), 'source', pw, true);
+  const target = await conn(required(a, 'target'), 'target', pw, true);
   const spec: MigrationSpec = {
     name,
     source: refFromConn(source),
@@ -102,7 +129,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
     jobs,
     verify,
   };
-  const p = provider(target, undefined, mode === 'Online' && cutoverMode !== 'none');
+  const p = provider(target, source.password, mode === 'Online' && cutoverMode !== 'none', tools);
   let run;
   try {
     run = await p.start(spec, { sourcePassword: source.password, targetPassword: target.password });
@@ -128,53 +155,52 @@ async function migrate(a: ParsedArgs): Promise<number> {
     m = await followOnline({ store: p.store, targetKey: targetKeyOf(spec.target), name, secrets: { sourcePassword: source.password, targetPassword: target.password }, cutover: cutoverMode, targetUrl: redactedUrl(target), onChange: (x) => progress.update(x), note: (t) => progress.note(t) });
   }
   progress.update(m, true);
-  progress.summary(m);
+  summary(m, resultOut(a));
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return exitCodeForState(m.currentStatus?.state);
 }
 
-function targetOf(a: ParsedArgs): ConnInfo {
-  return conn(required(a, 'target'), 'target');
-}
-
-async function status(a: ParsedArgs): Promise<number> {
-  const target = targetOf(a);
+async function status(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
+  const target = await conn(required(a, 'target'), 'target', pw, true);
   const name = required(a, 'name');
   let m = await found(() => provider(target).get(refFromConn(target), name));
   if (!m) return EXIT.failed;
-  if (m.migrationMode === 'Online') m = await onlineStatus(provider(target).store, targetKeyOf(refFromConn(target)), name, { sourcePassword: process.env.PGFLEX_SOURCE_PASSWORD || undefined, targetPassword: target.password });
+  if (m.migrationMode === 'Online') m = await onlineStatus(provider(target).store, targetKeyOf(refFromConn(target)), name, { sourcePassword: pw.source ?? envPassword('source'), targetPassword: target.password });
   const progress = new Progress(false, false);
   progress.update(m, true);
-  progress.summary(m);
+  summary(m, resultOut(a));
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return isTerminal(m) ? exitCodeForState(m.currentStatus?.state) : m.currentStatus?.state === 'WaitingForUserAction' ? EXIT.waitingForCutover : EXIT.succeeded;
 }
 
 /** `cancel` and `cutover` act on one migration the same way; cancel also says what it left. */
-async function act(a: ParsedArgs, action: 'cancel' | 'cutover'): Promise<number> {
-  const target = targetOf(a);
+async function act(a: ParsedArgs, pw: StdinPasswords, action: 'cancel' | 'cutover'): Promise<number> {
+  const target = await conn(required(a, 'target'), 'target', pw, true);
   const name = required(a, 'name');
-  const p = provider(target);
+  const p = provider(target, pw.source ?? envPassword('source'));
   const ref = refFromConn(target);
   const ok = await found(() => p[action](ref, name, a.options.get('database')));
   if (ok === undefined) return EXIT.failed;
   const m = await p.get(ref, name);
-  if (action === 'cancel') process.stderr.write(`${m.currentStatus?.error ?? `Migration "${name}" is ${m.currentStatus?.state}.`}\n`);
+  const out = resultOut(a);
+  if (action === 'cancel') out.write(`${m.currentStatus?.error ?? `Migration "${name}" is ${m.currentStatus?.state}.`}\n`);
+  else out.write(`Migration "${name}": ${m.currentStatus?.state}.\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return exitCodeForState(m.currentStatus?.state);
 }
 
-const cancel = (a: ParsedArgs) => act(a, 'cancel');
-const cutover = (a: ParsedArgs) => act(a, 'cutover');
-
-async function list(a: ParsedArgs): Promise<number> {
-  const target = targetOf(a);
+async function list(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
+  // The records are read locally: no connection, so no prompt.
+  const target = await conn(required(a, 'target'), 'target', pw, false);
   const all = await provider(target).list(refFromConn(target));
+  if (a.flags.has('json')) {
+    process.stdout.write(`${JSON.stringify(all)}\n`);
+    return EXIT.succeeded;
+  }
   if (all.length === 0) process.stderr.write(`No direct migrations recorded for ${target.host}:${target.port}.\n`);
   for (const m of all) {
-    process.stderr.write(`${m.name.padEnd(24)} ${(m.currentStatus?.state ?? '').padEnd(16)} ${(m.migrationMode ?? '').padEnd(8)} ${(m.dbsToMigrate ?? []).join(', ')}  ${m.startedOn ?? ''}\n`);
+    process.stdout.write(`${m.name.padEnd(24)} ${(m.currentStatus?.state ?? '').padEnd(16)} ${(m.migrationMode ?? '').padEnd(8)} ${(m.dbsToMigrate ?? []).join(', ')}  ${m.startedOn ?? ''}\n`);
   }
-  if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(all)}\n`);
   return EXIT.succeeded;
 }
 
@@ -255,26 +281,30 @@ class Progress {
       }
     }
   }
+}
 
-  summary(m: Migration): void {
-    const state = m.currentStatus?.state;
-    const took = m.startedOn && m.endedOn ? ` in ${formatDuration(Date.parse(m.endedOn) - Date.parse(m.startedOn))}` : '';
-    process.stderr.write(`Migration "${m.name}": ${state}${took}.\n`);
-    if (m.currentStatus?.error) process.stderr.write(`${m.currentStatus.error}\n`);
-    if (m.roles) {
-      const r = m.roles;
-      process.stderr.write(`Roles: ${r.created.length ? `created ${r.created.join(', ')}` : 'none created'}${r.existing.length ? `; already on the target: ${r.existing.join(', ')}` : ''}.\n`);
-      for (const w of r.warnings) process.stderr.write(`  ${w}\n`);
+/** The end of a run: state, error, roles, validation, verification, warnings and phase times. */
+export function summary(m: Migration, out: NodeJS.WritableStream): void {
+  const state = m.currentStatus?.state;
+  const took = m.startedOn && m.endedOn ? ` in ${formatDuration(Date.parse(m.endedOn) - Date.parse(m.startedOn))}` : '';
+  out.write(`Migration "${m.name}": ${state}${took}.\n`);
+  // The error is a diagnostic: stderr, wherever the rest of the result goes.
+  if (m.currentStatus?.error) process.stderr.write(`${m.currentStatus.error}\n`);
+  const validation = m.currentStatus?.currentSubStateDetails?.validationDetails;
+  if (validation) out.write(`${formatValidationText(validation)}\n`);
+  if (m.roles) {
+    const r = m.roles;
+    out.write(`Roles: ${r.created.length ? `created ${r.created.join(', ')}` : 'none created'}${r.existing.length ? `; already on the target: ${r.existing.join(', ')}` : ''}.\n`);
+    for (const w of r.warnings) out.write(`  ${w}\n`);
+  }
+  for (const d of Object.values(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {})) {
+    if (d.verification) {
+      const v = d.verification;
+      out.write(`${d.databaseName}: verification (${v.mode}) ${v.state}, ${v.tablesChecked} tables${v.mismatches.length ? `; mismatches: ${v.mismatches.map((x) => x.table).join(', ')}` : ''}\n`);
     }
-    for (const d of Object.values(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {})) {
-      if (d.verification) {
-        const v = d.verification;
-        process.stderr.write(`${d.databaseName}: verification (${v.mode}) ${v.state}, ${v.tablesChecked} tables${v.mismatches.length ? `; mismatches: ${v.mismatches.map((x) => x.table).join(', ')}` : ''}\n`);
-      }
-      for (const w of d.warnings ?? []) process.stderr.write(`${d.databaseName}: ${w}\n`);
-      for (const c of rankedCauses(d)) process.stderr.write(`${d.databaseName}: ${causeLine(c)}\n`);
-      if (d.retries) process.stderr.write(`${d.databaseName}: ${retriesText(d.retries, d.retryMessages)}\n`);
-      if (d.phaseSeconds) process.stderr.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
-    }
+    for (const w of d.warnings ?? []) out.write(`${d.databaseName}: ${w}\n`);
+    for (const c of rankedCauses(d)) out.write(`${d.databaseName}: ${causeLine(c)}\n`);
+    if (d.retries) out.write(`${d.databaseName}: ${retriesText(d.retries, d.retryMessages)}\n`);
+    if (d.phaseSeconds) out.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
   }
 }

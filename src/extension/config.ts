@@ -42,6 +42,11 @@ export class Config extends Disposable {
     return this.cfg.get<string>('sslRootCert')?.trim() || undefined;
   }
 
+  /** psql to use; empty = the one on PATH. */
+  get psqlPath(): string | undefined {
+    return this.cfg.get<string>('psqlPath')?.trim() || undefined;
+  }
+
   /** Parallel COPY workers for direct migrations; undefined = automatic. */
   get copyJobs(): number | undefined {
     const n = this.cfg.get<number>('copyJobs') ?? 0;

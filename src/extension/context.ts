@@ -46,7 +46,7 @@ export class PgflexContext extends Disposable {
     super();
     this.connections = this._register(new ConnectionStore(extension.globalState, extension.secrets));
     this.direct = lazyProvider('direct', async () => {
-      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role), (t) => this.rootCertFor(t));
+      const backend = loadDirectProvider(() => ({ pgDumpPath: this.config.pgDumpPath, psqlPath: this.config.psqlPath, jobs: this.config.copyJobs }), (t, role) => this.serverPassword(t, role), (t) => this.rootCertFor(t));
       this._register(this.config.onDidChange(() => backend.applySettings()));
       this.directWatch = backend.watch;
       return backend.provider;

@@ -8,14 +8,16 @@ import { pgflexSessions } from '../harness/compare';
 import { loadSlowFixture, until } from '../harness/migrationSpec';
 import type { TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
+import { onTty } from '../harness/tty';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; pid?: number } {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): { done: Promise<Result>; pid?: number } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  child.stdin.end(stdin ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -71,6 +73,14 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     assert.equal(s.code, 0, s.stderr);
     assert.equal(lastJson(s.stdout).currentStatus?.state, 'Succeeded');
 
+    // list: its table on stdout (progress and notes only on stderr); with --json one JSON line.
+    const l = await cli(['list', '--target', url(target)], env).done;
+    assert.equal(l.code, 0, l.stderr);
+    assert.match(l.stdout, new RegExp(`^${name} +Succeeded +Offline +${db} `, 'm'));
+    assert.equal(l.stderr, '');
+    const lj = await cli(['list', '--target', url(target), '--json'], env).done;
+    assert.ok((JSON.parse(lj.stdout.trim()) as Migration[]).some((x) => x.name === name));
+
     const again = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name], env).done;
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists on this target \(Succeeded\)/);
@@ -78,6 +88,56 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const exists = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`], env).done;
     assert.equal(exists.code, 1);
     assert.match(exists.stderr, /already exists on the target server.*--overwrite/);
+  });
+
+  it('takes both passwords from stdin (source first) with none in the URL or environment; the summary goes to stdout', async () => {
+    const db = uniqueDb('clistdin');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await source.psql(db, 'CREATE TABLE t (id int primary key); INSERT INTO t SELECT generate_series(1, 10)');
+    const name = `cli-stdin-${process.pid}`;
+    const noEnv = { ...env, PGFLEX_SOURCE_PASSWORD: '', PGFLEX_TARGET_PASSWORD: '' };
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name, '--source-password-stdin', '--target-password-stdin'], noEnv, `${source.password}\n${target.password}\n`).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Migration "${name}": Succeeded in `, 'm'));
+    assert.ok(!(r.stdout + r.stderr).includes(source.password) && !(r.stdout + r.stderr).includes(target.password), 'no password printed');
+    assert.equal((await target.psql(db, 'SELECT count(*) FROM t')).trim(), '10');
+    // One line only: the target's is missing.
+    const short = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `${name}-b`, '--source-password-stdin', '--target-password-stdin'], noEnv, `${source.password}\n`).done;
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--target-password-stdin: stdin ended before the target password \(line 2 of stdin; the source's comes first\)/);
+  });
+
+  it('on a terminal, prompts for the password the source asks for, without echo', async () => {
+    const db = uniqueDb('clitty');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const name = `cli-tty-${process.pid}`;
+    const r = await onTty([process.execPath, CLI, 'migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', name], { ...env, PGFLEX_SOURCE_PASSWORD: '' }, [{ prompt: new RegExp(`Password for ${source.conn().user} on the source server 127\\.0\\.0\\.1:${source.port}: $`), type: source.password }]);
+    assert.equal(r.code, 0, r.screen);
+    assert.match(r.screen, new RegExp(`Migration "${name}": Succeeded`));
+    assert.ok(!r.screen.includes(source.password) && !r.screen.includes(target.password), 'no password echoed or printed');
+    // The target's password is in the environment: only the source was asked for.
+    assert.doesNotMatch(r.screen, /on the target server/);
+  });
+
+  it('--option validate prints the rules on stdout, failures first, as azure validate does', async () => {
+    const db = uniqueDb('clival');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    await target.psql('postgres', `CREATE DATABASE ${db}`);
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-val-${process.pid}`, '--option', 'validate'], env).done;
+    // The database exists on the target and --overwrite is not given: TargetDatabaseValidation fails.
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^Migration "cli-val-\d+": ValidationFailed( in \w+)?\.\nValidation Failed in [\d.]+ s: [1-9]\d* failed, \d+ warnings, \d+ succeeded\.\nServer:\n/);
+    const dbBlock = r.stdout.slice(r.stdout.indexOf(`Database ${db}:`));
+    assert.match(dbBlock, new RegExp(`^Database ${db}:\\n {2}FAIL {2}TargetDatabaseValidation`));
+    assert.match(r.stdout, /^ {2}ok {4}AuthenticationAndConnectivityValidation$/m);
+  });
+
+  it('--psql picks the psql that applies the schema (a missing one fails the migration naming it)', async () => {
+    const db = uniqueDb('clipsql');
+    await source.psql('postgres', `CREATE DATABASE ${db}`);
+    const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-psql-${process.pid}`, '--psql', '/nonexistent/pgflex-test/psql'], env).done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /psql could not be started \(spawn \/nonexistent\/pgflex-test\/psql ENOENT\)/);
   });
 
   it('exits 2 with a clear message for a 9th database, template1 and a name starting with a hyphen', async () => {

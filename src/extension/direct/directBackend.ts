@@ -1,7 +1,7 @@
 /**
  * The direct engine's provider, built on first use from the lazy bundle (pg, pg-copy-streams,
  * pg_dump handling). Settings are applied to the engine options in place, so a changed
- * `pgflex.pgDumpPath` or `pgflex.copyJobs` reaches the next migration without losing the
+ * `pgflex.pgDumpPath`, `pgflex.psqlPath` or `pgflex.copyJobs` reaches the next migration without losing the
  * migrations running in this window.
  */
 import type { MigrationProvider, ServerRef } from '../../core/provider';
@@ -10,6 +10,7 @@ import type { LiveWatch } from '../model/liveWatch';
 
 export interface DirectOptions {
   pgDumpPath?: string;
+  psqlPath?: string;
   jobs?: number;
 }
 
@@ -30,7 +31,7 @@ export function loadDirectProvider(
   const applySettings = () => {
     const o = options();
     engine.jobs = o.jobs;
-    engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: process.env.PGFLEX_PSQL || 'psql' };
+    engine.tools = { pgDump: o.pgDumpPath || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: o.psqlPath || process.env.PGFLEX_PSQL || 'psql' };
   };
   applySettings();
   // Passed as a variable: options an engine does not know yet are simply ignored.

@@ -3,7 +3,7 @@
  * service's states on a clock (for route tests and the benchmark); `DirectBackend`
  * (directBackend.ts) runs them for real with the direct engine against PostgreSQL servers.
  */
-import type { DatabaseMigrationState, Migration } from '../../../src/core/model';
+import type { DatabaseMigrationState, Migration, ValidationDetails } from '../../../src/core/model';
 import type { WorldFlexibleServer } from './world';
 
 export interface CreateInput {
@@ -36,6 +36,8 @@ type Phase = 'prereq' | 'validating' | 'copying' | 'waiting' | 'cuttingover' | '
 
 interface Scripted {
   m: Migration;
+  /** What validation reports once it ran (a test's script), instead of every rule passing. */
+  validation?: ValidationDetails;
   phases: Phase[];
   at: number;
   since: number;
@@ -45,7 +47,11 @@ interface Scripted {
 export class ScriptedBackend implements MigrationBackend {
   private readonly byServer = new Map<string, Map<string, Scripted>>();
 
-  constructor(private readonly stepMs = 100) {}
+  constructor(
+    private readonly stepMs = 100,
+    /** A test's validation result for a created migration; undefined: every rule passes. */
+    private readonly validationOf?: (input: CreateInput) => ValidationDetails | undefined,
+  ) {}
 
   private of(s: WorldFlexibleServer): Map<string, Scripted> {
     let m = this.byServer.get(key(s));
@@ -57,9 +63,11 @@ export class ScriptedBackend implements MigrationBackend {
     const p = echoProps(input.props);
     const option = (p.migrationOption as string) ?? 'ValidateAndMigrate';
     const online = p.migrationMode === 'Online';
+    const validation = option === 'Migrate' ? undefined : this.validationOf?.(input);
     const phases: Phase[] = ['prereq'];
     if (option !== 'Migrate') phases.push('validating');
-    if (option === 'Validate') phases.push('validated');
+    // A Failed rule ends ValidateAndMigrate too, in ValidationFailed.
+    if (option === 'Validate' || validation?.status === 'Failed') phases.push('validated');
     else phases.push('copying', ...(online ? (['waiting', 'cuttingover'] as Phase[]) : []), 'completing', 'succeeded');
     const m: Migration = {
       name: input.name,
@@ -70,7 +78,7 @@ export class ScriptedBackend implements MigrationBackend {
       migrationMode: p.migrationMode ?? 'Offline',
       migrationOption: option,
     };
-    const rec: Scripted = { m, phases, at: 0, since: Date.now() };
+    const rec: Scripted = { m, validation, phases, at: 0, since: Date.now() };
     this.of(input.server).set(input.name, rec);
     this.render(rec);
     return structuredClone(rec.m);
@@ -96,7 +104,7 @@ export class ScriptedBackend implements MigrationBackend {
     const db = (over: Partial<DatabaseMigrationState>): Record<string, DatabaseMigrationState> =>
       Object.fromEntries(dbs.map((d) => [d, { databaseName: d, startedOn: started, fullLoadQueuedTables: 0, fullLoadErroredTables: 0, fullLoadLoadingTables: 0, fullLoadCompletedTables: 0, ...over }]));
     const validation = rec.phases.includes('validating') && rec.at > rec.phases.indexOf('validating')
-      ? {
+      ? rec.validation ?? {
           status: 'Succeeded',
           validationStartTimeInUtc: started,
           validationEndTimeInUtc: now,
@@ -110,7 +118,7 @@ export class ScriptedBackend implements MigrationBackend {
     switch (phase) {
       case 'prereq': return set('InProgress', 'PerformingPreRequisiteSteps');
       case 'validating': return set('InProgress', 'ValidationInProgress');
-      case 'validated': return set('Succeeded', 'Completed', {});
+      case 'validated': return set(validation?.status === 'Failed' ? 'ValidationFailed' : 'Succeeded', 'Completed', {});
       case 'copying': return set('InProgress', 'MigratingData', db({ migrationState: 'InProgress', fullLoadLoadingTables: 2, fullLoadQueuedTables: 3 }));
       case 'waiting': return set('WaitingForUserAction', 'WaitingForCutoverTrigger', db({ migrationState: 'WaitingForCutoverTrigger', fullLoadCompletedTables: 5, cdcInsertCounter: 10, cdcUpdateCounter: 2, cdcDeleteCounter: 1, incomingChanges: 13, appliedChanges: 13, latency: 0 }));
       case 'cuttingover':

@@ -6,12 +6,16 @@ import { UsageError } from './cli/args';
 import { EXIT } from './cli/exitCodes';
 import { runDirect } from './cli/direct';
 import { runAzure } from './cli/azure';
+import { runCleanup } from './cli/cleanup';
 
 const USAGE = `Usage:
   pgflex migrate --source <url> --target <url> --database <db> [--database <db>...]
       [--name <name>] [--mode offline|online] [--option migrate|validate|validate-and-migrate]
       [--overwrite] [--migrate-roles] [--jobs <n>] [--verify counts|checksums|none] [--cutover auto|none|wait] [--json]
   pgflex status|cancel|cutover --target <url> --name <name> [--json]
+  pgflex cleanup --source <url> [--target <url>] [--dry-run] [--yes] [--json]
+      Lists pgflex's replication slots (with the WAL each holds), publications, subscriptions
+      and heartbeat rows on the servers, and removes them once confirmed (--yes without a terminal).
   pgflex azure migrations|cutover|cancel --subscription <id> --resource-group <rg> --server <target>
       [--name <migration>] [--database <db>...] [--wait [--interval <s>] [--timeout <s>]]
       [--arm-endpoint <https-url>] [--json]
@@ -29,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
       return command ? EXIT.succeeded : EXIT.usage;
     }
     if (command === 'azure') return await runAzure(rest);
+    if (command === 'cleanup') return await runCleanup(rest);
     if (['migrate', 'status', 'cancel', 'cutover', 'list'].includes(command)) return await runDirect(command, rest);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (e) {

@@ -16,7 +16,7 @@ import { defaultJobs } from '../direct/engine';
 import { DirectProvider, MigrationNotFoundError } from '../direct/provider';
 import { int, one, oneOf, parseArgs, required, UsageError, type ParsedArgs } from './args';
 import { EXIT, exitCodeForState } from './exitCodes';
-import { followOnline, onlineStatus } from './online';
+import { followOnline } from './online';
 import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
@@ -138,12 +138,13 @@ function targetOf(a: ParsedArgs): ConnInfo {
 async function status(a: ParsedArgs): Promise<number> {
   const target = targetOf(a);
   const name = required(a, 'name');
-  let m = await found(() => provider(target).get(refFromConn(target), name));
+  // Online: the latency and any leftovers are read from the servers (PGFLEX_SOURCE_PASSWORD).
+  const m = await found(() => provider(target).get(refFromConn(target), name));
   if (!m) return EXIT.failed;
-  if (m.migrationMode === 'Online') m = await onlineStatus(provider(target).store, targetKeyOf(refFromConn(target)), name, { sourcePassword: process.env.PGFLEX_SOURCE_PASSWORD || undefined, targetPassword: target.password });
   const progress = new Progress(false, false);
   progress.update(m, true);
   progress.summary(m);
+  if (m.runner?.state === 'elsewhere') process.stderr.write(`It runs on host ${m.runner.host} (pid ${m.runner.pid}); this machine cannot see that host's processes, so its state is as last recorded.\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return isTerminal(m) ? exitCodeForState(m.currentStatus?.state) : m.currentStatus?.state === 'WaitingForUserAction' ? EXIT.waitingForCutover : EXIT.succeeded;
 }

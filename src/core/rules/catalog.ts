@@ -56,6 +56,7 @@ export const RULE = {
   largeObjects: 'LargeObjectsValidation',
   sequences: 'SequencesValidation',
   skew: 'TableSkewValidation',
+  slotWalLimit: 'SlotWalRetentionValidation',
 } as const;
 
 /** The service's documented error codes (troubleshoot-error-codes.md) that our rules quote. */

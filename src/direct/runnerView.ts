@@ -32,5 +32,9 @@ export function effectiveMigration(rec: MigrationRecord, here: Here = thisMachin
   const error = rec.spec.mode === 'Online'
     ? `${who} stopped while it was copying. Its replication slot and publication stay on the source, and the slot keeps WAL there until it is removed: run "pgflex cancel ${targetArgs(rec)}" to remove them (or run it again with the same name and --overwrite to start over).`
     : `${who} stopped before it finished. Run it again with the same name to resume it.`;
-  return { ...view, currentStatus: { ...m.currentStatus, state: 'Failed', error } };
+  // Its databases stopped with it: none of them is still in progress.
+  const dbDetails = Object.fromEntries(Object.entries(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {}).map(([db, d]) => [
+    db, d.migrationState === 'Succeeded' || d.migrationState === 'Canceled' || d.migrationState === 'Failed' ? d : { ...d, migrationState: 'Failed', migrationOperation: undefined },
+  ]));
+  return { ...view, currentStatus: { ...m.currentStatus, state: 'Failed', error, currentSubStateDetails: { ...m.currentStatus?.currentSubStateDetails, dbDetails } } };
 }

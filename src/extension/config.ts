@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 import { refreshIntervalMs } from './model/refreshInterval';
 import type { LatencyThresholds } from './model/latencyStatus';
+import { DEFAULT_WARN_BYTES } from '../core/leftovers';
 
 const SECTION = 'pgflex';
 
@@ -43,10 +44,20 @@ export class Config extends Disposable {
     return Number.isInteger(n) && n > 0 ? n : undefined;
   }
 
+  /** A leftover replication slot holding more WAL than this (bytes) is shown as a warning. */
+  get leftoverWarnBytes(): number {
+    return leftoverWarnBytes();
+  }
+
   get subscriptionFilter(): string[] {
     const v = this.cfg.get<unknown>('azure.subscriptionFilter');
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   }
+}
+
+/** For panels that have no Config at hand; same rule as Config.leftoverWarnBytes. */
+export function leftoverWarnBytes(): number {
+  return positive(vscode.workspace.getConfiguration(SECTION).get<number>('leftovers.warnBytes'), DEFAULT_WARN_BYTES);
 }
 
 function positive(v: number | undefined, fallback: number): number {

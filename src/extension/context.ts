@@ -12,6 +12,8 @@ import { TreeModel, hiddenKey, type NodeOf, type TreeSources } from './model/tre
 import { stateOf } from '../core/model';
 import { offerOpenTarget } from './commands/openTarget';
 import { toServerRef } from './model/connections';
+import { lazy } from './lazyModules';
+import { connInfo } from './connections/pgTester';
 import { MigrationTreeProvider } from './tree/migrationTreeProvider';
 import { LatencyStatusBar } from './statusBar/latencyStatusBar';
 import { MigrationWatcher } from './migrationWatcher';
@@ -137,6 +139,8 @@ export class PgflexContext extends Disposable {
       direct: {
         connections: () => this.connections.list(),
         migrations: (t) => this.direct.list(t),
+        slots: async (c) => lazy().findSlots(connInfo(c, await this.serverPassword(toServerRef(c), 'source'), 'source')),
+        warnBytes: () => this.config.leftoverWarnBytes,
       },
       subscriptionFilter: () => this.config.subscriptionFilter,
       hidden: () => this.hidden(),

@@ -55,6 +55,13 @@ describe('runner liveness', () => {
     assert.equal(off.currentStatus?.state, 'Failed');
     assert.match(off.currentStatus?.error ?? '', /pid 101 on box.*Run it again with the same name to resume/);
     assert.deepEqual(off.runner, { host: 'box', pid: 101, state: 'dead' });
+    const withDb = record('Offline', dead);
+    withDb.migration.currentStatus!.currentSubStateDetails = { dbDetails: { a: { databaseName: 'a', migrationState: 'InProgress', migrationOperation: 'Copying' }, b: { databaseName: 'b', migrationState: 'Succeeded' } } };
+    const dbs = effectiveMigration(withDb, fakeHere).currentStatus?.currentSubStateDetails?.dbDetails;
+    assert.equal(dbs?.a.migrationState, 'Failed', 'its databases stopped with it');
+    assert.equal(dbs?.a.migrationOperation, undefined);
+    assert.equal(dbs?.b.migrationState, 'Succeeded');
+    assert.equal(withDb.migration.currentStatus?.currentSubStateDetails?.dbDetails?.a.migrationState, 'InProgress', 'the record itself is not changed');
     const on = effectiveMigration(record('Online', dead), fakeHere);
     assert.equal(on.currentStatus?.state, 'Failed');
     assert.match(on.currentStatus?.error ?? '', /replication slot and publication.*pgflex cancel --target 'postgres:\/\/u@db\.example:5432\/postgres\?sslmode=prefer' --name m1/);

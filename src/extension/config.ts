@@ -46,18 +46,13 @@ export class Config extends Disposable {
 
   /** A leftover replication slot holding more WAL than this (bytes) is shown as a warning. */
   get leftoverWarnBytes(): number {
-    return leftoverWarnBytes();
+    return positive(this.cfg.get<number>('leftovers.warnBytes'), DEFAULT_WARN_BYTES);
   }
 
   get subscriptionFilter(): string[] {
     const v = this.cfg.get<unknown>('azure.subscriptionFilter');
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   }
-}
-
-/** For panels that have no Config at hand; same rule as Config.leftoverWarnBytes. */
-export function leftoverWarnBytes(): number {
-  return positive(vscode.workspace.getConfiguration(SECTION).get<number>('leftovers.warnBytes'), DEFAULT_WARN_BYTES);
 }
 
 function positive(v: number | undefined, fallback: number): number {

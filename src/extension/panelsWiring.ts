@@ -155,6 +155,7 @@ function panelServices(ctx: PgflexContext): PanelServices {
       if (target) await openTarget(ctx, target, migration);
     },
     refreshIntervalSeconds: () => ctx.config.refreshIntervalMs / 1000,
+    leftoverWarnBytes: () => ctx.config.leftoverWarnBytes,
     watch: ctx.watchLive,
     onCreated(ref) {
       void findTarget(ref).then((t) => {

@@ -14,7 +14,6 @@ import { LIVE_THROTTLE_MS } from '../model/liveWatch';
 import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
 import { WizardPanel } from './WizardPanel';
-import { leftoverWarnBytes } from '../config';
 import { CLEANUP_COMMAND } from '../commands/cleanupArgs';
 
 const MAX_SAMPLES = 240;
@@ -154,7 +153,7 @@ export class DetailsPanel {
     this.migration = m;
     // The direct engine ANALYZEs every table before it reports Succeeded; the Azure service does not.
     const analyzed = this.ref.provider === 'direct' && stateOf(m) === 'Succeeded';
-    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, leftoverWarnBytes: leftoverWarnBytes() };
+    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, leftoverWarnBytes: this.services.leftoverWarnBytes?.() };
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */

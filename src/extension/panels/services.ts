@@ -74,6 +74,8 @@ export interface PanelServices {
   watch?: LiveWatch;
   /** Auto-refresh interval from settings, in seconds; 0 = off. */
   refreshIntervalSeconds(): number;
+  /** pgflex.leftovers.warnBytes: a leftover slot holding more WAL is shown as a warning. */
+  leftoverWarnBytes?(): number;
   /** Called after a migration is created so the tree can refresh its target. */
   onCreated?(ref: MigrationRef, migration: Migration): void;
 }

@@ -30,7 +30,7 @@ export function effectiveMigration(rec: MigrationRecord, here: Here = thisMachin
   if (runner?.state === 'alive' || runner?.state === 'elsewhere') return view;
   const who = `The process running this migration (pid ${rec.pid ?? '?'} on ${runner?.host ?? here.hostname})`;
   const error = rec.spec.mode === 'Online'
-    ? `${who} stopped while it was copying. Its replication slot and publication stay on the source, and the slot keeps WAL there until it is removed: run "pgflex cancel ${targetArgs(rec)}" to remove them (or run it again with the same name and --overwrite to start over).`
+    ? `${who} stopped while it was copying. Its replication slot and publication stay on the source, and the slot keeps WAL there until it is removed: run "pgflex cancel ${targetArgs(rec)}" to remove them.`
     : `${who} stopped before it finished. Run it again with the same name to resume it.`;
   // Its databases stopped with it: none of them is still in progress.
   const dbDetails = Object.fromEntries(Object.entries(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {}).map(([db, d]) => [

@@ -5,7 +5,8 @@
  * one. A slot nobody consumes keeps WAL on the source until its disk fills.
  */
 import { createInterface } from 'node:readline/promises';
-import { describeLeftover } from '../core/leftovers';
+import { DEFAULT_WARN_BYTES, describeLeftover, heavySlots } from '../core/leftovers';
+import { formatBytes } from '../core/format';
 import { ConnInfoError, parseConnUrl, type ConnInfo } from '../pg/connection';
 import { findLeftovers, removeLeftovers } from '../direct/online/leftovers';
 import { one, parseArgs, required, UsageError } from './args';
@@ -46,6 +47,7 @@ export async function runCleanup(argv: string[]): Promise<number> {
     return EXIT.succeeded;
   }
   process.stderr.write(`pgflex replication objects on ${where}:\n${found.map((l) => `  ${describeLeftover(l)}`).join('\n')}\n`);
+  for (const l of heavySlots(found)) process.stderr.write(`Warning: ${l.name} holds ${formatBytes(l.retainedWalBytes)} of WAL on the source (more than ${formatBytes(DEFAULT_WARN_BYTES)}); the source keeps it until the slot goes.\n`);
   const inUse = found.filter((l) => l.active);
   if (inUse.length) process.stderr.write(`In use now (a migration streams through them; removing them ends it): ${inUse.map((l) => l.name).join(', ')}\n`);
   if (a.flags.has('dry-run')) {

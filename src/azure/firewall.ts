@@ -3,7 +3,7 @@
  * server because its firewall refuses the client. The UI asks the person first.
  */
 import { explainArmError } from './errors';
-import type { AzureServerId } from './ids';
+import type { AzureServerId } from '../core/ids';
 import type { AzureSession } from './session';
 
 /**

@@ -5,7 +5,7 @@
  * Both sides check every incoming message with the checkers below before using it.
  */
 import type {
-  DatabaseMigrationState, DbLevelValidationStatus, Migration, MigrationMode, MigrationOption,
+  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption,
   ReplicationLeftover, TableProgress, ValidationDetails, ValidationSummaryItem,
 } from '../core/model';
 import { ProtocolError, arr, bool, lit, nullable, num, obj, opt, rec, str, type Check } from './check';
@@ -167,6 +167,11 @@ const checkValidation: Check<ValidationDetails> = obj({
 const checkTable: Check<TableProgress> = obj({
   name: str, state: lit('Queued', 'Loading', 'Completed', 'Errored'), bytes: opt(num), rows: opt(num), error: opt(str),
 });
+const checkLatencyCause: Check<LatencyCause> = obj({
+  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost'),
+  severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
+  pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
+});
 const checkDbState: Check<DatabaseMigrationState> = obj({
   databaseName: opt(str), migrationState: opt(str), migrationOperation: opt(str), startedOn: opt(str), endedOn: opt(str),
   fullLoadQueuedTables: opt(num), fullLoadErroredTables: opt(num), fullLoadLoadingTables: opt(num), fullLoadCompletedTables: opt(num),
@@ -177,6 +182,7 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
     mismatches: arr(obj({ table: str, source: str, target: str })),
   })),
   cutoverSeconds: opt(num),
+  latencyCauses: opt(arr(checkLatencyCause, 100)),
 });
 const checkLeftover: Check<ReplicationLeftover> = obj({
   server: lit('source', 'target'), kind: lit('slot', 'publication', 'subscription', 'heartbeat'), name: str, database: str,

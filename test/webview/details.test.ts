@@ -200,4 +200,22 @@ describe('webview: details', () => {
     assert.equal(await w.page.locator('#db-table').count(), 0, 'malformed snapshot ignored');
     assert.equal(await w.page.locator('#load-error').count(), 1);
   });
+  it('says why an online database lags: what stops it first, then what slows it, with the command to run', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'flexmove' };
+    const m = structuredClone(ONLINE_WAITING) as unknown as { currentStatus: { currentSubStateDetails: { dbDetails: Record<string, Record<string, unknown>> } } };
+    m.currentStatus.currentSubStateDetails.dbDetails.billing.latencyCauses = [
+      { kind: 'full-identity-scan', severity: 'warning', side: 'target', table: 'public.events', summary: 'public.events has REPLICA IDENTITY FULL and no index the target can use for it.', action: 'Add a primary key to public.events.' },
+      { kind: 'target-lock', severity: 'error', side: 'target', pid: 4242, ageSeconds: 95, table: 'public.orders', query: 'LOCK TABLE orders <script>', summary: 'A session on the target (pid 4242) holds a lock on public.orders that the apply worker waits for.', action: 'End that session.', command: 'SELECT pg_terminate_backend(4242)' },
+    ];
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(m, { billing: samples([300, 200, 150]) })) });
+    await until(() => w.page.locator('#causes-billing').isVisible(), 'latency causes');
+    assert.equal(await w.page.locator('#causes-orders').count(), 0, 'no causes section for a database without causes');
+    const items = w.page.locator('#causes-billing li');
+    assert.equal(await items.count(), 2);
+    assert.match(await items.nth(0).innerText(), /^Stopped \(target\): A session on the target \(pid 4242\) holds a lock on public\.orders/);
+    assert.match(await items.nth(0).innerText(), /Query: LOCK TABLE orders <script>/, 'query shown as text');
+    assert.equal(await items.nth(0).locator('code.cause-command').innerText(), 'SELECT pg_terminate_backend(4242);');
+    assert.match(await items.nth(1).innerText(), /^Slowed \(target\): public\.events has REPLICA IDENTITY FULL/);
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-latency-causes.png'), fullPage: true });
+  });
 });

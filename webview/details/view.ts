@@ -1,4 +1,6 @@
 /** Renders one migration's details. Text only through text nodes (lib/dom). */
+import { rankedCauses } from '../../src/core/causes';
+import { parseDirectServerId } from '../../src/core/ids';
 import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 import { DEFAULT_WARN_BYTES, heavySlots } from '../../src/core/leftovers';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
@@ -89,8 +91,8 @@ function azureNote(m: Migration): Child {
 
 /** A server id as a person reads it: `host:port (user)` for direct ids, the name for ARM ids. */
 function lastSegment(id: string | undefined): string | undefined {
-  const direct = /^direct:(.+):(\d+)@(.*)$/.exec(id ?? '');
-  if (direct) return `${direct[1]}:${direct[2]} (${direct[3]})`;
+  const direct = parseDirectServerId(id);
+  if (direct) return `${direct.host}:${direct.port} (${direct.user})`;
   return id?.split('/').filter(Boolean).pop();
 }
 
@@ -122,6 +124,7 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
       databasesTable(v, m, dbs),
       dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
+      dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,
@@ -222,6 +225,20 @@ function tablesDetail(v: DetailsView, db: string, st: DatabaseMigrationState): H
         h('td', { class: 'num' }, t.rows === undefined ? '' : t.rows.toLocaleString('en-US')),
         h('td', { class: 'num' }, formatBytes(t.bytes)),
         h('td', { class: 'error' }, t.error ?? ''))))));
+}
+
+/** Why a database's stream lags, as the servers show it: what stops it first, then what slows it. */
+function latencyCauses(db: string, st: DatabaseMigrationState): HTMLElement {
+  return h('div', { class: 'latency-causes', id: `causes-${db}` },
+    h('h3', null, `Why ${db} lags`),
+    h('ul', null, rankedCauses(st).map((c) => h('li', { class: `cause sev-${c.severity}` },
+      h('strong', null, `${c.severity === 'error' ? 'Stopped' : 'Slowed'} (${c.side}): `),
+      c.summary,
+      h('div', { class: 'cause-action' }, c.action),
+      c.query ? h('div', { class: 'muted' }, 'Query: ', h('code', null, c.query)) : null,
+      c.command ? h('div', null, `Run on the ${c.side}: `, h('code', { class: 'cause-command' }, `${c.command};`)) : null,
+    ))),
+  );
 }
 
 function verification(db: string, st: DatabaseMigrationState): HTMLElement {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomUUID } from 'node:crypto';
 import { isTerminal, stateOf, type Migration, type ValidationSummaryItem } from '../../core/model';
 import type { ServerRef } from '../../core/provider';
 import {
@@ -7,13 +6,12 @@ import {
   type MigrationRef, type RefreshInfo,
 } from '../../contract/protocol';
 import { RpcHost, type Handlers } from '../../contract/rpc';
-import { draftFromMigration } from '../../contract/draft';
-import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
+import { DisposableStore } from '../lifecycle';
+import { errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import { RefreshSchedule } from './refreshSchedule';
 import { LIVE_THROTTLE_MS } from '../model/liveWatch';
 import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
-import { WizardPanel } from './WizardPanel';
 import { CLEANUP_COMMAND } from '../commands/cleanupArgs';
 
 const MAX_SAMPLES = 240;
@@ -57,7 +55,7 @@ export class DetailsPanel {
     return new DetailsPanel(panel, services, ref);
   }
 
-  private readonly disposables = new Disposables();
+  private readonly disposables = new DisposableStore();
   private readonly rpc: RpcHost<DetailsMethods, DetailsEvents>;
   private readonly schedule: RefreshSchedule;
   private readonly latency = new Map<string, LatencySample[]>();
@@ -75,9 +73,9 @@ export class DetailsPanel {
     panel.title = ref.name;
     this.schedule = new RefreshSchedule(services.refreshIntervalSeconds());
     this.rpc = new RpcHost(detailsMethods, this.handlers(), poster(panel), (why) => services.log.warn(`Details: ignored a malformed message (${why}).`));
-    this.disposables.register(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
-    this.disposables.register(panel.onDidDispose(() => this.dispose()));
-    this.disposables.register(panel.onDidChangeViewState(() => {
+    this.disposables.add(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(panel.onDidChangeViewState(() => {
       if (!panel.visible) this.stopTimer();
       else if (this.stale) void this.refreshNow();
     }));
@@ -254,7 +252,7 @@ export class DetailsPanel {
       },
       restartInWizard: async () => {
         if (!this.migration) throw new Error('The migration has not loaded yet.');
-        WizardPanel.open(s, draftFromMigration(randomUUID(), this.migration, this.ref.provider, this.target));
+        await s.panels.openWizard({ provider: this.ref.provider, from: this.migration, targetServer: this.target });
         return {};
       },
       openInTree: async () => {

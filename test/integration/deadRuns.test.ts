@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Migration, ReplicationLeftover } from '../../src/core/model';
 import { refFromConn } from '../../src/direct/connInfo';
 import { replicationName } from '../../src/direct/online/names';
+import { findSlots, removeLeftovers } from '../../src/direct/online/leftovers';
 import { targetKeyOf, type MigrationRecord } from '../../src/direct/store';
 import { dataOf } from '../harness/compare';
 import { loadSlowFixture, until } from '../harness/migrationSpec';
@@ -133,6 +134,24 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
       assert.deepEqual(lastJson(again.stdout).leftovers, []);
     } finally {
       await Promise.all([source.destroy(), target.destroy()]);
+    }
+  });
+
+  it('measures a slot on PostgreSQL 11 (no wal_status) and 16 (wal_status), and removes it', async () => {
+    for (const version of ['11', '16'] as const) {
+      const source = await sharedServer(version, 'source');
+      const slot = `pgflex_measure_${process.pid}_${version}`;
+      await source.psql('postgres', `SELECT pg_create_logical_replication_slot('${slot}', 'pgoutput')`);
+      await source.psql('postgres', 'CREATE TABLE IF NOT EXISTS wal_filler (x text); INSERT INTO wal_filler SELECT md5(g::text) FROM generate_series(1, 5000) g');
+      const found = (await findSlots(source.conn('postgres', 'source'))).find((l) => l.name === slot);
+      assert.ok(found, `${slot} listed on ${version}`);
+      assert.equal(found.walStatus, version === '11' ? null : 'reserved');
+      assert.equal(found.active, false);
+      assert.ok((found.retainedWalBytes ?? 0) > 100_000, `${version}: ${found.retainedWalBytes} bytes held`);
+      const { removed, problems } = await removeLeftovers({ source: source.conn('postgres', 'source') }, [found]);
+      assert.deepEqual(problems, []);
+      assert.equal(removed.length, 1);
+      assert.equal((await findSlots(source.conn('postgres', 'source'))).some((l) => l.name === slot), false);
     }
   });
 

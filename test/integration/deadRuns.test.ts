@@ -137,6 +137,33 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
     }
   });
 
+  it('online, killed while copying: the "pgflex cancel" its status names removes its replication objects and ends it Canceled', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    Object.assign(env, { PGFLEX_SOURCE_PASSWORD: source.password, PGFLEX_TARGET_PASSWORD: target.password });
+    const db = uniqueDb('deadcan');
+    await loadSlowFixture(source, db);
+    const name = `dead-can-${process.pid}`;
+    const targetUrl = target.url('postgres', false);
+    const run = start(['migrate', '--mode', 'online', '--cutover', 'none', '--source', source.url('postgres', false), '--target', targetUrl, '--database', db, '--name', name, '--jobs', '1'], env);
+    const slot = replicationName(name, db);
+    await until('the slot on the source and a table copying', async () => copying(env, target, name, db) && (await pgflexObjects(source)).includes(`slot ${slot}`), 60_000);
+    run.child.kill('SIGKILL');
+    await run.result;
+    const status = await cli(['status', '--target', targetUrl, '--name', name], env);
+    assert.equal(status.code, 1);
+    const command = /run "(pgflex cancel [^"]+)"/.exec(status.stderr)?.[1];
+    assert.ok(command, status.stderr);
+    const canceled = await cli([...command.split(' ').slice(1).map((x) => x.replace(/^'(.*)'$/, '$1')), '--json'], env);
+    assert.equal(canceled.code, 3, canceled.stderr);
+    assert.equal(lastJson(canceled.stdout).currentStatus?.state, 'Canceled');
+    assert.equal((await pgflexObjects(source)).filter((o) => o.includes(slot)).length, 0, 'slot removed');
+    assert.deepEqual(await publications(source, db), []);
+    const after = await cli(['status', '--target', targetUrl, '--name', name, '--json'], env);
+    assert.equal(after.code, 3);
+    assert.deepEqual(lastJson(after.stdout).leftovers, []);
+  });
+
   it('measures a slot on PostgreSQL 11 (no wal_status) and 16 (wal_status), and removes it', async () => {
     for (const version of ['11', '16'] as const) {
       const source = await sharedServer(version, 'source');

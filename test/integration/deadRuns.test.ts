@@ -28,6 +28,17 @@ function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; r
 }
 
 const cli = (args: string[], env: NodeJS.ProcessEnv) => start(args, env).result;
+
+/** Run node with `args` on a pseudo-terminal (util-linux script), typing `input`. */
+function answerOnTty(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const quoted = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', quoted, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  child.stdin.write(input);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
+}
 const lastJson = <T = Migration>(stdout: string): T => JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 
 function record(env: NodeJS.ProcessEnv, target: TestServer, name: string): MigrationRecord | undefined {
@@ -116,6 +127,12 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
       const refused = await cli(cleanupArgs, env);
       assert.equal(refused.code, 2, 'without a terminal and without --yes nothing is removed');
       assert.match(refused.stderr, /pass --yes/);
+      assert.deepEqual(await pgflexObjects(source), [`slot ${slot}`]);
+
+      // On a terminal it asks, naming each object first; anything but y removes nothing.
+      const onTty = await answerOnTty([CLI, ...cleanupArgs], 'n\n', env);
+      assert.equal(onTty.code, 0, onTty.output);
+      assert.match(onTty.output, new RegExp(`replication slot ${slot}[^]*Remove these \\d+ objects\\? \\[y/N\\][^]*Nothing removed\\.`));
       assert.deepEqual(await pgflexObjects(source), [`slot ${slot}`]);
 
       const clean = await cli([...cleanupArgs, '--yes'], env);

@@ -183,6 +183,8 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   })),
   cutoverSeconds: opt(num),
   latencyCauses: opt(arr(checkLatencyCause, 100)),
+  caughtUpSince: opt(str),
+  cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
 const checkLeftover: Check<ReplicationLeftover> = obj({
   server: lit('source', 'target'), kind: lit('slot', 'publication', 'subscription', 'heartbeat'), name: str, database: str,
@@ -225,8 +227,13 @@ export const checkMigration: Check<Migration> = obj({
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */
-export interface LatencySample { at: number; seconds: number }
-const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num }), 10_000));
+export interface LatencySample {
+  at: number;
+  seconds: number;
+  /** The database's applied-changes counter at that time (direct engine), for changes per second. */
+  applied?: number;
+}
+const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num, applied: opt(num) }), 10_000));
 
 export interface DetailsSnapshot {
   migration: Migration;
@@ -235,10 +242,15 @@ export interface DetailsSnapshot {
   latency: Record<string, LatencySample[]>;
   /** Extra facts for the checklist: whether the direct engine ran ANALYZE. */
   analyzed?: boolean;
+  /** The user's latency thresholds (settings), drawn on the latency chart. */
+  thresholds?: { warningSeconds: number; errorSeconds: number };
   /** pgflex.leftovers.warnBytes: a leftover slot holding more WAL is shown as a warning. */
   leftoverWarnBytes?: number;
 }
-const checkSnapshot: Check<DetailsSnapshot> = obj({ migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool), leftoverWarnBytes: opt(num) });
+const checkSnapshot: Check<DetailsSnapshot> = obj({
+  migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool),
+  thresholds: opt(obj({ warningSeconds: num, errorSeconds: num })), leftoverWarnBytes: opt(num),
+});
 
 export interface RefreshInfo {
   /** Seconds until the next automatic refresh; absent when auto-refresh is off or stopped. */

@@ -122,6 +122,10 @@ export interface DatabaseMigrationState {
   latency?: number;
   /** pgflex (direct engine): why the stream is behind or stopped, read from both servers. */
   latencyCauses?: LatencyCause[];
+  /** pgflex (direct engine): since when the latency has stayed 0 with the apply worker running (ISO time). */
+  caughtUpSince?: string;
+  /** pgflex (direct engine): what the cutover will still copy, as the source holds it now. */
+  cutoverCopies?: CutoverCopies;
   message?: string;
   /** pgflex (direct engine): what was left undone without failing (e.g. a setting the target refused). */
   warnings?: string[];
@@ -133,6 +137,15 @@ export interface DatabaseMigrationState {
   cutoverSeconds?: number;
   /** pgflex (direct engine): seconds spent per phase (schema, copy, indexes, sequences, largeObjects, analyze, verify). */
   phaseSeconds?: Record<string, number>;
+}
+
+/** What logical replication cannot carry and the cutover copies again (online, direct engine). */
+export interface CutoverCopies {
+  unloggedTables: number;
+  unloggedBytes: number;
+  largeObjects: number;
+  /** The size of the source's pg_largeobject (all large objects, pages included). */
+  largeObjectBytes: number;
 }
 
 /**

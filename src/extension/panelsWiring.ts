@@ -75,6 +75,7 @@ function panelServices(ctx: PgflexContext, panels: Panels): PanelServices {
       if (target) await openTarget(ctx, target, migration);
     },
     refreshIntervalSeconds: () => ctx.config.refreshIntervalMs / 1000,
+    latencyThresholds: () => ctx.config.latency,
     leftoverWarnBytes: () => ctx.config.leftoverWarnBytes,
     watch: ctx.watchLive,
     panels,

@@ -125,4 +125,17 @@ describe('latency causes, made for real and named (source 16 → target 16)', fu
     await tgt.query('CREATE INDEX t_full_x ON t_full (x)');
     await until('the FULL identity cause to be gone', async () => (await causes('full-identity-scan')).every((x) => x.table !== 't_full'));
   });
+  it('what the cutover will copy again is measured on the source: unlogged tables and large objects, with sizes', async () => {
+    const before = await until('a first measure', async () => (await monitor.sample()).cutoverCopies);
+    assert.deepEqual({ t: before.unloggedTables, lo: before.largeObjects }, { t: 0, lo: 0 });
+    await src.query(`CREATE UNLOGGED TABLE scratch AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 2000) g`);
+    // Random bytes: pg_largeobject compresses its pages, so repetitive data would measure small.
+    await src.query(`SELECT lo_from_bytea(0, (SELECT decode(string_agg(lpad(to_hex((random() * 255)::int), 2, '0'), ''), 'hex') FROM generate_series(1, 50000)))`);
+    const after = await until('the unlogged table and the large object to be counted', async () => {
+      const c = (await monitor.sample()).cutoverCopies;
+      return c && c.unloggedTables === 1 && c.largeObjects === 1 ? c : undefined;
+    });
+    assert.ok(after.unloggedBytes > 400_000, JSON.stringify(after));
+    assert.ok(after.largeObjectBytes >= 50_000, JSON.stringify(after));
+  });
 });

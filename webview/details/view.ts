@@ -1,5 +1,6 @@
 /** Renders one migration's details. Text only through text nodes (lib/dom). */
 import { rankedCauses } from '../../src/core/causes';
+import { latencyChart } from './latencyChart';
 import { parseDirectServerId } from '../../src/core/ids';
 import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 import { DEFAULT_WARN_BYTES, heavySlots } from '../../src/core/leftovers';
@@ -114,6 +115,10 @@ function toolbar(v: DetailsView, m: Migration | undefined, a: DetailsActions): C
   );
 }
 
+/** The settings' defaults, for a host that sends no thresholds. */
+const DEFAULT_THRESHOLDS = { warningSeconds: 60, errorSeconds: 300 };
+const CHART_MINUTES = 15;
+
 function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
   const dbs = dbEntries(m);
   const rules = validationRows(m);
@@ -122,6 +127,9 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
     dbs.length ? h('section', { id: 'databases', 'aria-labelledby': 'h-dbs' },
       h('h2', { id: 'h-dbs' }, 'Databases'),
       databasesTable(v, m, dbs),
+      m.migrationMode === 'Online' && v.snapshot ? dbs.filter((d) => v.snapshot!.latency[d.name]?.length).map((d) => latencyChart(d.name, v.snapshot!.latency[d.name], {
+        thresholds: v.snapshot!.thresholds ?? DEFAULT_THRESHOLDS, windowMinutes: CHART_MINUTES, now: v.snapshot!.fetchedAt,
+      })) : null,
       dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
       dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),

@@ -60,6 +60,9 @@ function applySample(d: DatabaseMigrationState, s: StreamSample): void {
   d.appliedChanges = s.appliedChanges;
   if (s.incomingChanges !== undefined) d.incomingChanges = Math.max(s.incomingChanges, s.appliedChanges);
   if (s.causes) d.latencyCauses = s.causes;
+  if (s.cutoverCopies) d.cutoverCopies = s.cutoverCopies;
+  if (s.latency === 0 && s.workerRunning && !s.problem) d.caughtUpSince ??= new Date().toISOString();
+  else delete d.caughtUpSince;
   const blocking = s.causes?.find((c) => c.severity === 'error');
   if (s.problem) d.message = s.problem;
   else if (blocking) d.message = blocking.summary;

@@ -1,7 +1,8 @@
 import type pg from 'pg';
-import type { LatencyCause } from '../../core/model';
+import type { CutoverCopies, LatencyCause } from '../../core/model';
 import { connect } from '../../pg/connection';
-import { diagnoseSource, diagnoseTarget } from './latencyCauses';
+import { cutoverCopies, diagnoseSource, diagnoseTarget } from './latencyCauses';
+import { HEARTBEAT_SCHEMA } from './names';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
 import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
@@ -27,6 +28,8 @@ export interface StreamSample {
   problem?: string;
   /** Why the stream lags or stopped, from the last diagnosis (latencyCauses.ts); [] when none. */
   causes?: LatencyCause[];
+  /** What the cutover would copy again, from the last diagnosis. */
+  cutoverCopies?: CutoverCopies;
 }
 
 export interface MonitorOptions {
@@ -58,6 +61,7 @@ export class LatencyMonitor {
   /** Source clock minus local clock, ms, from the last beat (beats carry the source's time). */
   private skew = 0;
   private causes?: LatencyCause[];
+  private copies?: CutoverCopies;
   private diagnosedAt = 0;
   private applyErrors?: number;
 
@@ -162,6 +166,7 @@ export class LatencyMonitor {
       await this.sampleSource(s, name);
       if (Date.now() - this.diagnosedAt >= (this.o.diagnoseEveryMs ?? 5000)) await this.diagnose(name);
       s.causes = this.causes;
+      s.cutoverCopies = this.copies;
       this.last = s;
       return s;
     } catch (e) {
@@ -170,6 +175,10 @@ export class LatencyMonitor {
       const problem = `The target server ${this.db.target.host}:${this.db.target.port} could not be read (${e instanceof Error ? e.message : String(e)}); replication resumes by itself once it is back.`;
       return { ...(this.last ?? { latency: 0, caughtUp: false, workerRunning: false, cdcInsertCounter: 0, cdcUpdateCounter: 0, cdcDeleteCounter: 0, appliedChanges: 0 }), caughtUp: false, workerRunning: false, problem };
     }
+  }
+
+  get lastCutoverCopies(): CutoverCopies | undefined {
+    return this.copies;
   }
 
   /** Ask both servers why the stream lags; a server that cannot be read adds no cause. */
@@ -183,7 +192,10 @@ export class LatencyMonitor {
         this.applyErrors = t.applyErrors;
       }
     }
-    if (this.source) causes.push(...(await diagnoseSource(this.source, name, this.o).catch(() => [])));
+    if (this.source) {
+      causes.push(...(await diagnoseSource(this.source, name, this.o).catch(() => [])));
+      this.copies = (await cutoverCopies(this.source, HEARTBEAT_SCHEMA).catch(() => undefined)) ?? this.copies;
+    }
     this.causes = causes;
     return causes;
   }
@@ -227,7 +239,10 @@ export async function measureOnce(db: OnlineDb, waitMs = 2000): Promise<StreamSa
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // A second diagnosis, to see apply errors counted while this process waited.
-    if (!s.problem) s.causes = await m.diagnose();
+    if (!s.problem) {
+      s.causes = await m.diagnose();
+      s.cutoverCopies = m.lastCutoverCopies;
+    }
     return s;
   } finally {
     await m.stop();

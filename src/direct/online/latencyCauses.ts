@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LatencyCause } from '../../core/model';
+import type { CutoverCopies, LatencyCause } from '../../core/model';
 import { quoteIdent } from '../../core/format';
 
 /**
@@ -206,4 +206,19 @@ export function parseApplyError(log: string): { table?: string; message?: string
     return { table: ctx[1] };
   }
   return undefined;
+}
+
+/** What the cutover will copy again on `source` (open on the migrated database): unlogged tables and large objects. */
+export async function cutoverCopies(source: pg.Client, heartbeatSchema: string): Promise<CutoverCopies> {
+  const r = await source.query<{ t: string; tb: string; lo: string; lob: string }>(
+    `SELECT (SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND n.nspname <> $1)::text AS t,
+            (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0) FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind = 'r' AND c.relpersistence = 'u' AND n.nspname <> $1)::text AS tb,
+            (SELECT count(*) FROM pg_catalog.pg_largeobject_metadata)::text AS lo,
+            pg_catalog.pg_total_relation_size('pg_catalog.pg_largeobject')::text AS lob`, [heartbeatSchema]);
+  const row = r.rows[0];
+  const lo = Number(row.lo);
+  return { unloggedTables: Number(row.t), unloggedBytes: Number(row.tb), largeObjects: lo, largeObjectBytes: lo ? Number(row.lob) : 0 };
 }

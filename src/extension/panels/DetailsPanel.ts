@@ -144,14 +144,15 @@ export class DetailsPanel {
       const list = this.latency.get(db) ?? [];
       // Pushes come every second or so: keep the sparkline's span near what polling gives.
       if (pushed && now - (list.at(-1)?.at ?? 0) < MIN_PUSHED_SAMPLE_MS) continue;
-      list.push({ at: now, seconds: st.latency });
+      list.push({ at: now, seconds: st.latency, ...(st.appliedChanges !== undefined ? { applied: st.appliedChanges } : {}) });
       if (list.length > MAX_SAMPLES) list.splice(0, list.length - MAX_SAMPLES);
       this.latency.set(db, list);
     }
     this.migration = m;
     // The direct engine ANALYZEs every table before it reports Succeeded; the Azure service does not.
     const analyzed = this.ref.provider === 'direct' && stateOf(m) === 'Succeeded';
-    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, leftoverWarnBytes: this.services.leftoverWarnBytes?.() };
+    const thresholds = this.services.latencyThresholds?.();
+    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, ...(thresholds ? { thresholds } : {}), leftoverWarnBytes: this.services.leftoverWarnBytes?.() };
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */

@@ -75,6 +75,8 @@ export interface PanelServices {
   watch?: LiveWatch;
   /** Auto-refresh interval from settings, in seconds; 0 = off. */
   refreshIntervalSeconds(): number;
+  /** The latency thresholds of the settings (pgflex.latency.*), drawn on the details page's chart. */
+  latencyThresholds?(): { warningSeconds: number; errorSeconds: number };
   /** pgflex.leftovers.warnBytes: a leftover slot holding more WAL is shown as a warning. */
   leftoverWarnBytes?(): number;
   /** Opens the other panel: the wizard hands a started migration to its details, the details restart in the wizard. */

@@ -78,8 +78,10 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
     env = { PGFLEX_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'pgflex-dead-')), PGFLEX_COPY_RATE_LIMIT: '500000' };
   });
 
-  it('online, killed while its tables copy: status and list say Failed (exit 1) naming the slot and its WAL; cleanup lists, then removes everything', async () => {
-    // Servers of its own: cleanup removes every pgflex object on the servers it is given.
+  it('online, killed while its tables copy: status and list say Failed (exit 1) naming the slot and its WAL; cleanup lists, then removes everything', async function () {
+    // Servers of its own: cleanup removes every pgflex object on the servers it is given. Starting
+    // them takes most of a minute on a loaded machine.
+    this.timeout(300_000);
     const source = await startServer({ version: '15', logical: true });
     const target = await startServer({ version: '16', logical: false });
     try {

@@ -7,6 +7,7 @@ import { azureHelp, mainHelp, AZURE_COMMANDS, DIRECT_COMMANDS } from './cli/comm
 import { EXIT } from './cli/exitCodes';
 import { runDirect } from './cli/direct';
 import { runAzure } from './cli/azure';
+import { runCleanup } from './cli/cleanup';
 
 /** Set by esbuild from package.json; a run from source says so. */
 declare const PGFLEX_VERSION: string | undefined;
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${help(command)}\n`);
         return EXIT.succeeded;
       }
+      if (command === 'cleanup') return await runCleanup(rest);
       return await runDirect(command, rest);
     }
     throw new UsageError(`Unknown command "${command}".`);

@@ -66,6 +66,8 @@ const actions: DetailsActions = {
   restart: () => void run('restartInWizard'),
   openInTree: () => void run('openInTree'),
   openTarget: () => void run('openTarget'),
+  // The host asks for confirmation (a modal naming each object) before removing anything.
+  cleanupLeftovers: () => void run('cleanupLeftovers'),
   applyFix: (fixId, args) => {
     rpc.request('applyFix', { fixId, args }).then((r) => say('info', r.message ?? 'Fix applied. Validate again to confirm.'), (e: Error) => say('error', e.message));
   },

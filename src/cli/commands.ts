@@ -157,7 +157,24 @@ export const AZURE_VALIDATE: CommandDef = {
   notes: [...ADMIN_PASSWORDS, ...AZURE_NOTES],
 };
 
-export const DIRECT_COMMANDS = [MIGRATE, STATUS, CANCEL, CUTOVER, LIST];
+export const CLEANUP: CommandDef = {
+  name: 'cleanup',
+  summary: "List pgflex's replication objects left on servers (slots with the WAL each holds) and remove them once confirmed.",
+  options: [
+    { name: 'source', value: '<url>', required: true, help: 'The source server: its slots, publications and heartbeat rows.' },
+    { name: 'target', value: '<url>', help: 'The target server too: its subscriptions and heartbeat rows.' },
+    { name: 'dry-run', flag: true, help: 'Only list what would be removed.' },
+    { name: 'yes', flag: true, help: 'Remove without asking (needed without a terminal).' },
+    json,
+  ],
+  notes: [
+    'On a terminal it asks y/N after naming each object; without one it removes nothing unless --yes.',
+    'Passwords: in the URL or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD. They are never printed.',
+    EXIT_CODES,
+  ],
+};
+
+export const DIRECT_COMMANDS = [MIGRATE, STATUS, CANCEL, CUTOVER, LIST, CLEANUP];
 export const AZURE_COMMANDS = [AZURE_MIGRATIONS, AZURE_CUTOVER, AZURE_CANCEL, AZURE_MIGRATE, AZURE_VALIDATE];
 
 export function mainHelp(): string {

@@ -19,7 +19,7 @@ import { DirectProvider, MigrationNotFoundError } from '../direct/provider';
 import { int, one, oneOf, parseCommand, required, UsageError, type CommandDef, type ParsedArgs } from './args';
 import { CANCEL, CUTOVER, LIST, MIGRATE, STATUS } from './commands';
 import { EXIT, exitCodeForState } from './exitCodes';
-import { followOnline, onlineStatus } from './online';
+import { followOnline } from './online';
 import { canPrompt, envPassword, promptHidden, readStdinPasswords, type Role, type StdinPasswords } from './passwords';
 import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
@@ -163,12 +163,13 @@ async function migrate(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
 async function status(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
   const target = await conn(required(a, 'target'), 'target', pw, true);
   const name = required(a, 'name');
-  let m = await found(() => provider(target).get(refFromConn(target), name));
+  // Online: the latency and any leftovers are read from the servers (PGFLEX_SOURCE_PASSWORD).
+  const m = await found(() => provider(target, pw.source ?? envPassword('source')).get(refFromConn(target), name));
   if (!m) return EXIT.failed;
-  if (m.migrationMode === 'Online') m = await onlineStatus(provider(target).store, targetKeyOf(refFromConn(target)), name, { sourcePassword: pw.source ?? envPassword('source'), targetPassword: target.password });
   const progress = new Progress(false, false);
   progress.update(m, true);
   summary(m, resultOut(a));
+  if (m.runner?.state === 'elsewhere') process.stderr.write(`It runs on host ${m.runner.host} (pid ${m.runner.pid}); this machine cannot see that host's processes, so its state is as last recorded.\n`);
   if (a.flags.has('json')) process.stdout.write(`${JSON.stringify(m)}\n`);
   return isTerminal(m) ? exitCodeForState(m.currentStatus?.state) : m.currentStatus?.state === 'WaitingForUserAction' ? EXIT.waitingForCutover : EXIT.succeeded;
 }

@@ -7,7 +7,7 @@
 import type { Migration } from '../core/model';
 import type { Secrets } from '../core/provider';
 import { formatLatency } from '../core/format';
-import { statusOnline, watchOnline, type CutoverMode } from '../direct/online/control';
+import { watchOnline, type CutoverMode } from '../direct/online/control';
 import type { RecordStore } from '../direct/store';
 
 export interface FollowOptions {
@@ -43,11 +43,6 @@ export async function followOnline(o: FollowOptions): Promise<Migration> {
     process.off('SIGTERM', onSigint);
   }
   return o.store.load(o.targetKey, o.name)!.migration;
-}
-
-/** `status` of an online migration with a fresh latency measurement. */
-export async function onlineStatus(store: RecordStore, targetKey: string, name: string, secrets: Secrets): Promise<Migration> {
-  return statusOnline({ store, targetKey, name, secrets });
 }
 
 export function latencyLine(m: Migration): string {

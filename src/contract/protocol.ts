@@ -6,9 +6,9 @@
  */
 import type {
   DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption,
-  TableProgress, ValidationDetails, ValidationSummaryItem,
+  ReplicationLeftover, TableProgress, ValidationDetails, ValidationSummaryItem,
 } from '../core/model';
-import { ProtocolError, arr, bool, lit, num, obj, opt, rec, str, type Check } from './check';
+import { ProtocolError, arr, bool, lit, nullable, num, obj, opt, rec, str, type Check } from './check';
 
 // ---- shared value types -------------------------------------------------------------------
 
@@ -186,6 +186,10 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   caughtUpSince: opt(str),
   cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
+const checkLeftover: Check<ReplicationLeftover> = obj({
+  server: lit('source', 'target'), kind: lit('slot', 'publication', 'subscription', 'heartbeat'), name: str, database: str,
+  retainedWalBytes: opt(num), active: opt(bool), walStatus: opt(nullable(str)),
+});
 const checkMeta = opt(obj({ location: opt(str), version: opt(str), storageMb: opt(num), sku: opt(obj({ name: opt(str), tier: opt(str) })) }));
 
 /** Only the fields the details page shows; "Copy as JSON" copies the host's full object. */
@@ -218,6 +222,8 @@ export const checkMigration: Check<Migration> = obj({
   provider: opt(provider),
   startedOn: opt(str),
   endedOn: opt(str),
+  runner: opt(obj({ host: str, pid: opt(num), state: lit('alive', 'dead', 'elsewhere', 'none') })),
+  leftovers: opt(arr(checkLeftover, 1000)),
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */
@@ -238,10 +244,12 @@ export interface DetailsSnapshot {
   analyzed?: boolean;
   /** The user's latency thresholds (settings), drawn on the latency chart. */
   thresholds?: { warningSeconds: number; errorSeconds: number };
+  /** pgflex.leftovers.warnBytes: a leftover slot holding more WAL is shown as a warning. */
+  leftoverWarnBytes?: number;
 }
 const checkSnapshot: Check<DetailsSnapshot> = obj({
   migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool),
-  thresholds: opt(obj({ warningSeconds: num, errorSeconds: num })),
+  thresholds: opt(obj({ warningSeconds: num, errorSeconds: num })), leftoverWarnBytes: opt(num),
 });
 
 export interface RefreshInfo {
@@ -303,6 +311,8 @@ export const detailsMethods = {
   restartInWizard: method(none, ok),
   openInTree: method(none, ok),
   openTarget: method(none, ok),
+  /** Remove the replication objects the migration left (the host confirms, naming each). */
+  cleanupLeftovers: method(none, ok),
 } satisfies Record<string, MethodSpec<unknown, unknown>>;
 
 export const wizardEvents = {

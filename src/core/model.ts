@@ -258,6 +258,31 @@ export interface Migration {
   startedOn?: string;
   /** pgflex (direct engine, migrateRoles): the roles created on the target, and what to know. */
   roles?: RolesOutcome;
+  /** pgflex (direct engine): the process that runs it, as last judged by the reader. */
+  runner?: RunnerInfo;
+  /** pgflex (direct engine): replication objects of this migration still on the servers. */
+  leftovers?: ReplicationLeftover[];
+}
+
+export interface RunnerInfo {
+  host: string;
+  pid?: number;
+  /** `elsewhere`: it runs on another host, whose processes cannot be seen from here. */
+  state: 'alive' | 'dead' | 'elsewhere' | 'none';
+}
+
+/** A replication object pgflex made and that is still on a server. */
+export interface ReplicationLeftover {
+  server: 'source' | 'target';
+  kind: 'slot' | 'publication' | 'subscription' | 'heartbeat';
+  name: string;
+  database: string;
+  /** Slots: WAL the source keeps for it, in bytes (it grows until the slot is dropped). */
+  retainedWalBytes?: number;
+  /** Slots: whether a walsender streams from it now. */
+  active?: boolean;
+  /** Slots: PostgreSQL 13+'s wal_status (reserved, extended, unreserved, lost); null before 13. */
+  walStatus?: string | null;
 }
 
 export interface RolesOutcome {

@@ -28,6 +28,7 @@ import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
 import { openInSnapshot, type ExportedSnapshot } from './snapshot';
 import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
+import { currentRunner } from './liveness';
 import { listTables, type TablePlan } from './tables';
 import { createTargetDatabase } from './targetDatabase';
 import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from './roles';
@@ -150,8 +151,7 @@ export class DirectMigrationRun {
       targetKey: targetKeyOf(spec.target),
       spec,
       migration,
-      pid: process.pid,
-      hostname: os.hostname(),
+      ...currentRunner(),
       resume: previous?.resume ?? {},
     };
     this.opts.store?.clearCancel(this.record.targetKey, spec.name);

@@ -17,7 +17,8 @@ import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
 import { RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from './store';
-import { cancelOnline, cutoverOnline, watchOnline } from './online/control';
+import { cancelOnline, cutoverOnline, statusOnline, watchOnline } from './online/control';
+import { effectiveMigration } from './runnerView';
 
 export class MigrationNotFoundError extends Error {}
 
@@ -126,7 +127,10 @@ export class DirectProvider implements MigrationProvider {
     if (run) return run.tracker.snapshot();
     const rec = this.store.load(targetKeyOf(target), name);
     if (!rec) throw new MigrationNotFoundError(`No direct migration named "${name}" is known for the target ${target.host}:${target.port}.`);
-    return this.effective(rec);
+    const m = this.effective(rec);
+    if (rec.spec.mode !== 'Online') return m;
+    // Read from the servers: the latency of a stream nobody watches, what a dead run left.
+    return statusOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(rec) }, m);
   }
 
   async list(target: ServerRef): Promise<Migration[]> {
@@ -215,16 +219,6 @@ export class DirectProvider implements MigrationProvider {
 
   /** A record whose process died without finishing is shown as Failed (and can be resumed). */
   private effective(rec: MigrationRecord): Migration {
-    const m = rec.migration;
-    // An online migration waiting for cutover lives on the servers, not in a process.
-    if (isTerminal(m) || runnerAlive(rec) || m.currentStatus?.state === 'WaitingForUserAction') return m;
-    return {
-      ...m,
-      currentStatus: {
-        ...m.currentStatus,
-        state: 'Failed',
-        error: `The process running this migration (pid ${rec.pid ?? '?'}) stopped before it finished. Run it again with the same name to resume it.`,
-      },
-    };
+    return effectiveMigration(rec);
   }
 }

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Migration } from '../core/model';
 import type { MigrationSpec } from '../core/provider';
+import { judgeRunner } from './liveness';
 
 /** What a re-run needs to skip work already done, per database. */
 export interface ResumeState {
@@ -28,6 +29,8 @@ export interface MigrationRecord {
   /** The process running it, to tell a live migration from one whose process died. */
   pid?: number;
   hostname?: string;
+  /** Tells the runner from a later process given the same pid (see liveness.ts). */
+  startToken?: string;
   resume: Record<string, ResumeState>;
 }
 
@@ -155,14 +158,8 @@ export class RecordStore {
   }
 }
 
-/** Whether the process that wrote a record is still running (on this machine). */
+/** Whether the process that wrote a record may still run it (one on another host is assumed to). */
 export function runnerAlive(rec: MigrationRecord): boolean {
-  if (!rec.pid) return false;
-  if (rec.hostname && rec.hostname !== os.hostname()) return true; // cannot tell: assume it runs
-  try {
-    process.kill(rec.pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const v = judgeRunner(rec);
+  return v === 'alive' || v === 'elsewhere';
 }

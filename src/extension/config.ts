@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 import { refreshIntervalMs } from './model/refreshInterval';
 import type { LatencyThresholds } from './model/latencyStatus';
+import { DEFAULT_WARN_BYTES } from '../core/leftovers';
 
 const SECTION = 'pgflex';
 
@@ -51,6 +52,11 @@ export class Config extends Disposable {
   get copyJobs(): number | undefined {
     const n = this.cfg.get<number>('copyJobs') ?? 0;
     return Number.isInteger(n) && n > 0 ? n : undefined;
+  }
+
+  /** A leftover replication slot holding more WAL than this (bytes) is shown as a warning. */
+  get leftoverWarnBytes(): number {
+    return positive(this.cfg.get<number>('leftovers.warnBytes'), DEFAULT_WARN_BYTES);
   }
 
   get subscriptionFilter(): string[] {

@@ -10,6 +10,8 @@ import { loadDirectProvider } from './direct/directBackend';
 import { lazyProvider } from './providers';
 import { TreeModel, hiddenKey, type NodeOf, type TreeSources } from './model/treeModel';
 import { toServerRef } from './model/connections';
+import { lazy } from './lazyModules';
+import { connInfo } from './connections/pgTester';
 import { MigrationTreeProvider } from './tree/migrationTreeProvider';
 import { LatencyStatusBar } from './statusBar/latencyStatusBar';
 import { MigrationWatcher } from './migrationWatcher';
@@ -134,6 +136,8 @@ export class PgflexContext extends Disposable {
       direct: {
         connections: () => this.connections.list(),
         migrations: (t) => this.direct.list(t),
+        slots: async (c) => lazy().findSlots(connInfo(c, await this.serverPassword(toServerRef(c), 'source'), 'source')),
+        warnBytes: () => this.config.leftoverWarnBytes,
       },
       subscriptionFilter: () => this.config.subscriptionFilter,
       hidden: () => this.hidden(),

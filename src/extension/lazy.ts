@@ -7,3 +7,5 @@ export { openAzure, refusedClientAddress, lookupPublicAddress } from '../azure';
 export { listUserDatabases } from '../pg/factsDatabases';
 export { withClient } from '../pg/connection';
 export { DirectProvider } from '../direct/provider';
+export { findLeftovers, findSlots, removeLeftovers } from '../direct/online/leftovers';
+export { RecordStore, targetKeyOf } from '../direct/store';

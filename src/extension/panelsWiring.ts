@@ -76,6 +76,7 @@ function panelServices(ctx: PgflexContext, panels: Panels): PanelServices {
     },
     refreshIntervalSeconds: () => ctx.config.refreshIntervalMs / 1000,
     latencyThresholds: () => ctx.config.latency,
+    leftoverWarnBytes: () => ctx.config.leftoverWarnBytes,
     watch: ctx.watchLive,
     panels,
     onCreated(ref) {

@@ -9,7 +9,7 @@ import type { DatabaseFacts, DatabaseInfo, ReplicaIdentity, ServerFacts, TableFa
 export const FACT_SETTINGS: readonly string[] = [
   'wal_level', 'max_replication_slots', 'max_wal_senders', 'max_logical_replication_workers',
   'max_worker_processes', 'shared_preload_libraries', 'azure.extensions', 'azure.replication_support',
-  'server_encoding', 'default_transaction_read_only',
+  'server_encoding', 'default_transaction_read_only', 'max_slot_wal_keep_size',
 ];
 
 const LOCALE_PROVIDERS: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin' };

@@ -32,6 +32,8 @@ describe('extension live updates with the direct engine (real servers)', functio
       direct: {
         connections: () => [{ id: 'tgt', label: 'Target', role: 'target', host: spec.target.host, port: spec.target.port, user: spec.target.user, database: 'postgres', sslMode: 'disable' }],
         migrations: (t) => provider.list(t),
+        slots: async () => [],
+        warnBytes: () => 1024 ** 3,
       },
       subscriptionFilter: () => [],
       hidden: () => new Set(),

@@ -37,8 +37,10 @@ describe('validation against real servers', function () {
     for (const mode of ['Offline', 'Online'] as const) {
       const before = Date.now();
       const d = await validateDirect(input(s, t, [db], { mode }));
-      assert.deepEqual(failures(d), [], mode);
-      assert.equal(d.status, 'Succeeded');
+      // PostgreSQL's default max_slot_wal_keep_size (-1, no cap) is worth a warning online: only that.
+      const notOk = failures(d).filter((x) => mode === 'Offline' || !x.startsWith('SlotWalRetentionValidation: max_slot_wal_keep_size is -1'));
+      assert.deepEqual(notOk, [], mode);
+      assert.equal(d.status, mode === 'Offline' ? 'Succeeded' : 'Warning');
       const start = Date.parse(d.validationStartTimeInUtc!);
       const end = Date.parse(d.validationEndTimeInUtc!);
       assert.ok(start >= before - 1000 && end >= start && end <= Date.now(), `times ${d.validationStartTimeInUtc} – ${d.validationEndTimeInUtc}`);

@@ -3,6 +3,7 @@ import { rankedCauses } from '../../src/core/causes';
 import { latencyChart } from './latencyChart';
 import { parseDirectServerId } from '../../src/core/ids';
 import { formatBytes, formatDuration, formatLatency, retriesText } from '../../src/core/format';
+import { DEFAULT_WARN_BYTES, heavySlots } from '../../src/core/leftovers';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import { h, svg, type Child } from '../lib/dom';
 import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../../src/contract/protocol';
@@ -20,6 +21,7 @@ export interface DetailsActions {
   openInTree(): void;
   openTarget(): void;
   applyFix(fixId: string, args?: Record<string, string>): void;
+  cleanupLeftovers(): void;
 }
 
 export interface DetailsView {
@@ -71,8 +73,16 @@ function facts(v: DetailsView, m: Migration): HTMLElement {
     ['Started', utc(m.startedOn)],
     ['Duration', Number.isFinite(started) && Number.isFinite(ended) ? formatDuration(ended - started) : undefined],
     ['Ended', utc(m.endedOn)],
+    ['Process', runnerText(m)],
   ];
   return h('dl', { class: 'facts', id: 'facts' }, rows.filter(([, val]) => val).map(([k, val]) => [h('dt', null, k), h('dd', null, val ?? '')]));
+}
+
+function runnerText(m: Migration): string | undefined {
+  const r = m.runner;
+  if (!r || r.state === 'none') return undefined;
+  const what = { alive: 'running', dead: 'gone', elsewhere: 'on another machine: its state is as last recorded' }[r.state];
+  return `pid ${r.pid ?? '?'} on ${r.host} (${what})`;
 }
 
 function azureNote(m: Migration): Child {
@@ -127,6 +137,7 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,
+    m.leftovers?.length ? leftoversSection(v, m, a) : null,
     rules.length ? validationSection(v, m, rules, a) : null,
     succeeded ? h('section', { id: 'checklist', 'aria-labelledby': 'h-check' },
       h('h2', { id: 'h-check' }, 'After the migration'),
@@ -134,6 +145,36 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
         h('li', { class: i.done ? 'ok' : '' }, i.done ? '✓ ' : '☐ ', i.text))),
     ) : null,
   ];
+}
+
+/** Replication objects the migration left on the servers, with the WAL slots hold, and the way to remove them. */
+function leftoversSection(v: DetailsView, m: Migration, a: DetailsActions): HTMLElement {
+  const list = m.leftovers ?? [];
+  const heavy = heavySlots(list, v.snapshot?.leftoverWarnBytes ?? DEFAULT_WARN_BYTES);
+  const slots = list.filter((l) => l.kind === 'slot');
+  return h('section', { id: 'leftovers', 'aria-labelledby': 'h-left' },
+    h('h2', { id: 'h-left' }, 'Left on the servers'),
+    h('p', null, slots.length
+      ? 'A replication slot nobody consumes keeps WAL on the source until it is removed; left alone, it fills the source\'s disk.'
+      : 'Replication objects of this migration are still on the servers.'),
+    heavy.length ? h('p', { id: 'leftover-warning', class: 'warning', role: 'alert' },
+      `${heavy.map((l) => `${l.name} holds ${formatBytes(l.retainedWalBytes)} of WAL`).join('; ')}: more than pgflex.leftovers.warnBytes (${formatBytes(v.snapshot?.leftoverWarnBytes ?? DEFAULT_WARN_BYTES)}).`) : null,
+    h('table', { class: 'grid', id: 'leftover-table' },
+      h('thead', null, h('tr', null, ['Object', 'Name', 'Server', 'Database', 'WAL held', 'Active', 'wal_status'].map((c, i) => h('th', { scope: 'col', class: i === 4 ? 'num' : '' }, c)))),
+      h('tbody', null, list.map((l) => h('tr', { 'data-leftover': `${l.server}:${l.kind}:${l.name}:${l.database}`, class: heavy.includes(l) ? 'warning' : '' },
+        h('td', null, l.kind),
+        h('td', null, l.name),
+        h('td', null, l.server),
+        h('td', null, l.database),
+        h('td', { class: 'num wal' }, l.kind === 'slot' ? formatBytes(l.retainedWalBytes ?? 0) : ''),
+        h('td', null, l.kind === 'slot' ? (l.active ? 'yes' : 'no') : ''),
+        h('td', null, l.kind === 'slot' ? (l.walStatus ?? '–') : ''),
+      )))),
+    h('p', { class: 'row' },
+      h('vscode-button', { id: 'cleanup-leftovers', onclick: () => a.cleanupLeftovers() }, 'Remove replication leftovers…'),
+      h('span', { class: 'muted' }, `Or from a terminal: pgflex cleanup --source <url> --target <url>${m.name ? `, or pgflex cancel --target <url> --name ${m.name}` : ''}.`),
+    ),
+  );
 }
 
 function databasesTable(v: DetailsView, m: Migration, dbs: { name: string; st: DatabaseMigrationState }[]): HTMLElement {

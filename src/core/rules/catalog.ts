@@ -57,6 +57,7 @@ export const RULE = {
   sequences: 'SequencesValidation',
   skew: 'TableSkewValidation',
   replicationTls: 'ReplicationTlsValidation',
+  slotWalLimit: 'SlotWalRetentionValidation',
 } as const;
 
 /** The service's documented error codes (troubleshoot-error-codes.md) that our rules quote. */

@@ -5,6 +5,7 @@
 import type { DbLevelValidationStatus, ValidationDetails, ValidationSummaryItem } from '../model';
 import { allowlistRule, preloadRule, skuRule, storageRule } from './azureRules';
 import { RULE } from './catalog';
+import { slotWalLimitRule } from './slotRules';
 import {
   collationsRule, extensionsRule, largeObjectsRule, replicaIdentityRule, schemaRule, sequencesRule,
   skewRule, targetDatabaseRule, unloggedRule,
@@ -30,6 +31,7 @@ export function serverLevelItems(f: ValidationFacts): ValidationSummaryItem[] {
     serverParametersRule(f),
     replicationTlsRule(f),
     replicationCapacityRule(f),
+    slotWalLimitRule(f),
     skuRule(f),
     allowlistRule(f),
     preloadRule(f),

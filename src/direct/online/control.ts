@@ -9,9 +9,13 @@ import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
 import { connFromRef } from '../connInfo';
 import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { currentRunner } from '../liveness';
 import { CutoverError, cutoverDatabase } from './cutover';
 import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
-import { findLeftovers, describeLeftover } from './leftovers';
+import { findLeftovers, describeLeftover, type Leftover } from './leftovers';
+import { cleanupCommand } from '../../core/leftovers';
+import { redactedUrl } from '../../pg/connection';
+import { targetArgs } from '../runnerView';
 import { removeReplication, type OnlineDb } from './replicationObjects';
 
 export type CutoverMode = 'auto' | 'wait';
@@ -203,7 +207,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
   const key = watchKey(ref);
   if (watchers.has(key)) throw new Error(`The migration "${ref.name}" is already watched in this process.`);
   watchers.add(key);
-  rec.pid = process.pid;
+  Object.assign(rec, currentRunner());
   save();
   const monitors = new Map<string, LatencyMonitor>();
   const refreshMonitors = () => {
@@ -350,11 +354,13 @@ export async function cancelOnline(ref: OnlineRef, only?: string[]): Promise<{ m
 
 /**
  * The model with live figures: when no process watches the migration, one beat is written
- * and timed here. Leftover replication objects of an ended migration are named in `error`.
+ * and timed here. Replication objects an ended (or dead) run left are listed in `leftovers`
+ * with the WAL their slots hold, and named in `error`. `view` is the record as judged by the
+ * reader (a dead run shown as Failed); default: the record itself.
  */
-export async function statusOnline(ref: OnlineRef): Promise<Migration> {
+export async function statusOnline(ref: OnlineRef, view?: Migration): Promise<Migration> {
   const rec = load(ref);
-  const m = rec.migration;
+  const m = view ?? rec.migration;
   const state = m.currentStatus?.state;
   if (state === 'WaitingForUserAction' && !watchedElsewhere(rec, ref) && ref.secrets.sourcePassword !== undefined) {
     for (const db of dbsOf(rec, ref.secrets)) {
@@ -365,9 +371,21 @@ export async function statusOnline(ref: OnlineRef): Promise<Migration> {
   if (state === 'Succeeded' || state === 'Canceled' || state === 'Failed') {
     const source = connFromRef(rec.spec.source, ref.secrets.sourcePassword, 'source');
     const target = connFromRef(rec.spec.target, ref.secrets.targetPassword, 'target');
-    const left = await findLeftovers({ source, target }, rec.spec.name).catch(() => []);
+    let left: Leftover[] = [];
+    let unread = '';
+    try {
+      left = await findLeftovers({ source, target }, rec.spec.name);
+    } catch (e) {
+      unread = ` Whether it left replication objects could not be checked: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    m.leftovers = left;
+    const status = (m.currentStatus ??= {});
+    const before = status.error;
     if (left.length) {
-      (m.currentStatus ??= {}).error = `Replication objects of this migration are still on the servers: ${left.map(describeLeftover).join('; ')}. Run "pgflex cancel" for it to remove them.`;
+      const fix = `Remove them with "pgflex cancel ${targetArgs(rec)}" or "${cleanupCommand(redactedUrl(source), redactedUrl(target))} --yes".`;
+      status.error = `${before ? `${before} ` : ''}Replication objects of this migration are still on the servers: ${left.map(describeLeftover).join('; ')}. ${fix}`;
+    } else if (unread) {
+      status.error = `${before ?? ''}${unread}`;
     }
   }
   return m;

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import type { ReplicationLeftover } from '../../core/model';
+import { describeLeftover } from '../../core/leftovers';
 import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
 import { dropHeartbeat, HEARTBEAT_TABLE } from './heartbeat';
 import { belongsTo, isPgflexObject } from './names';
@@ -6,22 +8,8 @@ import { dropSlot } from './replicationObjects';
 import { dropPublication } from './publication';
 import { dropSubscription } from './subscription';
 
-export interface Leftover {
-  server: 'source' | 'target';
-  kind: 'slot' | 'publication' | 'subscription' | 'heartbeat';
-  name: string;
-  database: string;
-  /** For slots: WAL the source keeps for it, in bytes (it grows until the slot is dropped). */
-  retainedWalBytes?: number;
-  active?: boolean;
-}
-
-/** A sentence per leftover, for the CLI and the extension's cleanup offer. */
-export function describeLeftover(l: Leftover): string {
-  const what = { slot: 'replication slot', publication: 'publication', subscription: 'subscription', heartbeat: 'heartbeat row' }[l.kind];
-  const wal = l.retainedWalBytes !== undefined ? `, holding ${Math.round(l.retainedWalBytes / 1024 / 1024)} MB of WAL on the source` : '';
-  return `${what} ${l.name} in database "${l.database}" on the ${l.server}${wal}${l.active ? ' (in use)' : ''}`;
-}
+export type Leftover = ReplicationLeftover;
+export { describeLeftover };
 
 async function userDatabases(client: pg.Client): Promise<string[]> {
   const r = await client.query(`SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1`);
@@ -61,6 +49,33 @@ async function heartbeatRows(c: pg.Client): Promise<string[]> {
 }
 
 /**
+ * The logical slots on a server with the WAL each keeps (pg_wal_lsn_diff works from 10 on);
+ * wal_status exists from PostgreSQL 13.
+ */
+async function slotsOn(admin: pg.Client): Promise<Leftover[]> {
+  const v = await admin.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`);
+  const walStatus = Number(v.rows[0].n) >= 130000 ? 'wal_status' : 'NULL::text';
+  const r = await admin.query(
+    `SELECT slot_name, database, active, ${walStatus} AS wal_status,
+            pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint AS retained
+       FROM pg_replication_slots WHERE slot_type = 'logical' ORDER BY 1`);
+  return r.rows.map((row) => ({
+    server: 'source' as const, kind: 'slot' as const, name: row.slot_name, database: row.database, active: row.active,
+    retainedWalBytes: Math.max(0, Number(row.retained ?? 0)), walStatus: row.wal_status ?? null,
+  }));
+}
+
+/** Every pgflex slot on a server (for the tree under a source connection). */
+export async function findSlots(server: ConnInfo): Promise<Leftover[]> {
+  const admin = await connect(server);
+  try {
+    return (await slotsOn(admin)).filter((s) => isPgflexObject(s.name));
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+/**
  * Every pgflex replication object on either server (of one migration when `migration` is
  * given). A slot nobody consumes keeps WAL on the source forever, so callers show this list
  * and offer `removeLeftovers` rather than stay silent.
@@ -72,11 +87,7 @@ export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnI
     const s = servers.source;
     const admin = await connect(s);
     try {
-      const r = await admin.query(
-        `SELECT slot_name, database, active, (pg_current_wal_lsn() - restart_lsn)::bigint AS retained FROM pg_replication_slots WHERE slot_type = 'logical' ORDER BY 1`);
-      for (const row of r.rows) {
-        if (mine(row.slot_name)) out.push({ server: 'source', kind: 'slot', name: row.slot_name, database: row.database, active: row.active, retainedWalBytes: Math.max(0, Number(row.retained ?? 0)) });
-      }
+      for (const slot of await slotsOn(admin)) if (mine(slot.name)) out.push(slot);
     } finally {
       await admin.end().catch(() => undefined);
     }

@@ -5,6 +5,7 @@ import { registerCommand } from './registerCommand';
 import { addConnection, copyConnectionString, removeConnection } from './connectionCommands';
 import { cancel, copyName, openDetails, openInPgsql, refreshMigration, removeFromList, restartInWizard, retry } from './migrationCommands';
 import { cutover } from './cutoverCommand';
+import { cleanupLeftovers } from './cleanupCommand';
 import { migrateNow, newMigration, refresh, refreshNode, showLog, signIn } from './viewCommands';
 
 /** Every contributed command, registered through the one wrapper (scripts/check-commands.mjs checks the list). */
@@ -29,5 +30,6 @@ export function registerCommands(ctx: PgflexContext, panels: Panels): vscode.Dis
     registerCommand(log, 'pgflex.openInPgsql', (a) => openInPgsql(ctx, a)),
     registerCommand(log, 'pgflex.copyConnectionString', (a) => copyConnectionString(ctx, a)),
     registerCommand(log, 'pgflex.removeConnection', (a) => removeConnection(ctx, a)),
+    registerCommand(log, 'pgflex.cleanupLeftovers', (a) => cleanupLeftovers(ctx, a)),
   ];
 }

@@ -4,7 +4,8 @@
  * error node under the parent, a needed sign-in a sign-in node. Pure: tested with fake
  * sources in plain Node.
  */
-import type { Migration } from '../../core/model';
+import type { Migration, ReplicationLeftover } from '../../core/model';
+import { heavySlots } from '../../core/leftovers';
 import type { ServerRef } from '../../core/provider';
 import { type AzureServer, type AzureSubscription, type AzureTenant, SignInRequiredError, filterSubscriptions } from './azureTypes';
 import { type SavedConnection, toServerRef } from './connections';
@@ -21,6 +22,8 @@ export type TreeNode =
   | { kind: 'addConnection'; id: string }
   | { kind: 'connection'; id: string; connection: SavedConnection }
   | { kind: 'migration'; id: string; migration: Migration; target: ServerRef }
+  /** A replication slot pgflex left on a source connection; `heavy`: it holds more WAL than pgflex.leftovers.warnBytes. */
+  | { kind: 'leftover'; id: string; leftover: ReplicationLeftover; connection: SavedConnection; heavy: boolean }
   | { kind: 'error'; id: string; message: string; retry: string }
   | { kind: 'info'; id: string; message: string };
 
@@ -38,6 +41,10 @@ export interface AzureTreeSource {
 export interface DirectTreeSource {
   connections(): SavedConnection[];
   migrations(target: ServerRef): Promise<Migration[]>;
+  /** pgflex's replication slots on a source, with the WAL each holds. */
+  slots(source: SavedConnection): Promise<ReplicationLeftover[]>;
+  /** pgflex.leftovers.warnBytes. */
+  warnBytes(): number;
 }
 
 export interface TreeSources {
@@ -248,7 +255,7 @@ export class TreeModel {
         ];
       }
       case 'connection': {
-        if (parent.connection.role !== 'target') return [];
+        if (parent.connection.role !== 'target') return this.slotNodes(p, parent.connection);
         const target = toServerRef(parent.connection);
         return this.migrationNodes(p, target, await direct.migrations(target));
       }
@@ -271,6 +278,13 @@ export class TreeModel {
       .slice()
       .sort((a, b) => a.displayName.localeCompare(b.displayName))
       .map((subscription) => ({ kind: 'subscription', id: `${parentId}/s:${subscription.subscriptionId}`, subscription }));
+  }
+
+  private async slotNodes(parentId: string, connection: SavedConnection): Promise<TreeNode[]> {
+    const slots = await this.sources.direct.slots(connection);
+    if (!slots.length) return [{ kind: 'info', id: `${parentId}/none`, message: 'No replication slots left by pgflex.' }];
+    const warn = this.sources.direct.warnBytes();
+    return slots.map((leftover) => ({ kind: 'leftover', id: `${parentId}/slot:${leftover.name}`, leftover, connection, heavy: heavySlots([leftover], warn).length > 0 }));
   }
 
   private migrationNodes(parentId: string, target: ServerRef, list: Migration[]): TreeNode[] {

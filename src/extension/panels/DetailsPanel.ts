@@ -12,6 +12,7 @@ import { RefreshSchedule } from './refreshSchedule';
 import { LIVE_THROTTLE_MS } from '../model/liveWatch';
 import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
+import { CLEANUP_COMMAND } from '../commands/cleanupArgs';
 
 const MAX_SAMPLES = 240;
 const MIN_PUSHED_SAMPLE_MS = 10_000;
@@ -151,7 +152,7 @@ export class DetailsPanel {
     // The direct engine ANALYZEs every table before it reports Succeeded; the Azure service does not.
     const analyzed = this.ref.provider === 'direct' && stateOf(m) === 'Succeeded';
     const thresholds = this.services.latencyThresholds?.();
-    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, ...(thresholds ? { thresholds } : {}) };
+    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, ...(thresholds ? { thresholds } : {}), leftoverWarnBytes: this.services.leftoverWarnBytes?.() };
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */
@@ -258,6 +259,13 @@ export class DetailsPanel {
       openInTree: async () => {
         await s.revealInTree(this.ref);
         return {};
+      },
+      cleanupLeftovers: async () => {
+        const { target } = await this.resolve();
+        // The command confirms naming each object, removes them and refreshes the tree.
+        const message = await vscode.commands.executeCommand<string | undefined>(CLEANUP_COMMAND, { kind: 'migrationLeftovers', target, name: this.ref.name });
+        void this.refreshNow();
+        return { message };
       },
       openTarget: async () => {
         if (!s.openTarget || !this.migration) throw new Error('Opening the target needs the PostgreSQL extension (ms-ossdata.vscode-pgsql).');

@@ -77,6 +77,8 @@ export interface PanelServices {
   refreshIntervalSeconds(): number;
   /** The latency thresholds of the settings (pgflex.latency.*), drawn on the details page's chart. */
   latencyThresholds?(): { warningSeconds: number; errorSeconds: number };
+  /** pgflex.leftovers.warnBytes: a leftover slot holding more WAL is shown as a warning. */
+  leftoverWarnBytes?(): number;
   /** Opens the other panel: the wizard hands a started migration to its details, the details restart in the wizard. */
   readonly panels: Panels;
   /** Called after a migration is created so the tree can refresh its target. */

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { connectionString } from '../model/connections';
 import { migrationContextValue, migrationDescription, migrationTooltip, stateLook } from '../model/migrationPresentation';
 import type { TreeNode } from '../model/treeModel';
+import { leftoverDescription, leftoverTooltip } from '../model/leftoverPresentation';
 
 const C = vscode.TreeItemCollapsibleState;
 
@@ -55,7 +56,8 @@ function build(node: TreeNode, now: number): vscode.TreeItem {
     case 'connection': {
       const c = node.connection;
       const target = c.role === 'target';
-      const item = withIcon(new vscode.TreeItem(c.label, target ? C.Collapsed : C.None), target ? 'server' : 'database', `connection.${c.role}`);
+      // A source's children are the replication slots pgflex left on it.
+      const item = withIcon(new vscode.TreeItem(c.label, C.Collapsed), target ? 'server' : 'database', `connection.${c.role}`);
       item.description = `${target ? 'target' : 'source'} · ${c.host}:${c.port}`;
       item.tooltip = `${c.label} (${c.role})\n${connectionString(c)}`;
       item.accessibilityInformation = { label: `${c.label}, ${c.role} connection, ${c.host} port ${c.port}` };
@@ -73,6 +75,18 @@ function build(node: TreeNode, now: number): vscode.TreeItem {
       item.tooltip = tip;
       item.accessibilityInformation = { label: `Migration ${m.name}, ${item.description}` };
       item.command = { command: 'pgflex.openDetails', title: 'Open Details', arguments: [node] };
+      return item;
+    }
+    case 'leftover': {
+      const l = node.leftover;
+      const item = new vscode.TreeItem(l.name, C.None);
+      item.iconPath = node.heavy ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon('debug-disconnect');
+      item.contextValue = 'leftover.slot';
+      item.description = leftoverDescription(l, node.heavy);
+      const tip = new vscode.MarkdownString(leftoverTooltip(l, node.heavy));
+      tip.supportThemeIcons = false;
+      item.tooltip = tip;
+      item.accessibilityInformation = { label: `Replication slot ${l.name}, ${item.description}` };
       return item;
     }
     case 'error': {

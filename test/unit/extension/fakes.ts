@@ -1,5 +1,5 @@
 /** Fake data for the extension's pure logic: migrations and tree sources, no servers. */
-import type { Migration } from '../../../src/core/model';
+import type { Migration, ReplicationLeftover } from '../../../src/core/model';
 import type { ServerRef } from '../../../src/core/provider';
 import { type AzureServer, type AzureSubscription, type AzureTenant, SignInRequiredError } from '../../../src/extension/model/azureTypes';
 import type { SavedConnection } from '../../../src/extension/model/connections';
@@ -46,11 +46,14 @@ export interface FakeSourcesState {
   filter: string[];
   hidden: Set<string>;
   calls: string[];
+  /** pgflex slots per source connection id. */
+  slots: Record<string, ReplicationLeftover[]>;
+  warnBytes: number;
 }
 
 export function fakeSources(init: Partial<FakeSourcesState> = {}): { sources: TreeSources; state: FakeSourcesState } {
   const state: FakeSourcesState = {
-    signedIn: true, tenants: [], subscriptions: {}, flexible: {}, single: {}, migrations: {}, connections: [], filter: [], hidden: new Set(), calls: [], ...init,
+    signedIn: true, tenants: [], subscriptions: {}, flexible: {}, single: {}, migrations: {}, connections: [], filter: [], hidden: new Set(), calls: [], slots: {}, warnBytes: 1024 ** 3, ...init,
   };
   const migrations = async (t: ServerRef) => {
     state.calls.push(`migrations:${t.id}`);
@@ -70,7 +73,7 @@ export function fakeSources(init: Partial<FakeSourcesState> = {}): { sources: Tr
       singleServers: async (s) => state.single[s.subscriptionId] ?? [],
       migrations,
     },
-    direct: { connections: () => state.connections, migrations },
+    direct: { connections: () => state.connections, migrations, slots: async (c) => state.slots[c.id] ?? [], warnBytes: () => state.warnBytes },
     subscriptionFilter: () => state.filter,
     hidden: () => state.hidden,
   };

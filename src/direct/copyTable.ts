@@ -34,6 +34,8 @@ export interface CopyOptions {
   truncateAndFreeze: boolean;
   /** A transform placed in the pipe (rate limiting in tests). */
   throttle?: Transform;
+  /** Hears the bytes of each run of CopyData the source sends (progress). */
+  onBytes?(n: number): void;
 }
 
 /** A source session inside the snapshot and a target session, reused table after table. */
@@ -128,8 +130,10 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     // Remember which side failed first: the message then names that server.
     out.once('error', () => (side ??= 'source'));
     inp.once('error', () => (side ??= 'target'));
-    if (o.throttle) await pipeline(out, o.throttle, inp);
-    else await pipeline(out, inp);
+    const piped = o.throttle ? pipeline(out, o.throttle, inp) : pipeline(out, inp);
+    // Listened to once the pipe is attached: a 'data' listener alone would start the flow.
+    if (o.onBytes) out.on('data', (b: Buffer) => o.onBytes!(b.length));
+    await piped;
     side = 'source';
     await out.done; // the source's row count arrives after its last row
     side = 'target';

@@ -75,6 +75,8 @@ export interface CopyTablesOptions {
   /** Bytes per second per pipe; only to make copies slow on purpose (tests). */
   rateLimit?: number;
   onTableStart?(t: TablePlan, parts: number): void;
+  /** Bytes the source streamed for part `part` of a table (progress). */
+  onBytes?(t: TablePlan, part: number, n: number): void;
   onTableDone?(t: TablePlan, rows: number, sourceRows: number): void;
   onTableError?(t: TablePlan, message: string): void;
 }
@@ -123,7 +125,8 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
           const throttle = o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined;
           const part = chunk.of > 1 ? ` part ${chunk.index + 1}/${chunk.of}` : '';
           ctx.trace?.(`copy ${t.name}${part} start`);
-          const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle }));
+          const onBytes = o.onBytes && ((n: number) => o.onBytes!(t, chunk.index, n));
+          const r = await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle, onBytes }));
           ctx.trace?.(`copy ${t.name}${part} end (${r.rows} rows)`);
           state.rows += r.rows;
           state.sourceRows += r.sourceRows;

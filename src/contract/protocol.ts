@@ -5,7 +5,7 @@
  * Both sides check every incoming message with the checkers below before using it.
  */
 import type {
-  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption,
+  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption, MigrationProgress,
   TableProgress, ValidationDetails, ValidationSummaryItem,
 } from '../core/model';
 import { ProtocolError, arr, bool, lit, num, obj, opt, rec, str, type Check } from './check';
@@ -172,6 +172,9 @@ const checkLatencyCause: Check<LatencyCause> = obj({
   severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
   pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
 });
+const checkProgress: Check<MigrationProgress> = obj({
+  bytesTotal: num, bytesCopied: num, bytesPerSecond: opt(num), etaSeconds: opt(num), postDataTotal: opt(num), postDataBuilt: opt(num),
+});
 const checkDbState: Check<DatabaseMigrationState> = obj({
   databaseName: opt(str), migrationState: opt(str), migrationOperation: opt(str), startedOn: opt(str), endedOn: opt(str),
   fullLoadQueuedTables: opt(num), fullLoadErroredTables: opt(num), fullLoadLoadingTables: opt(num), fullLoadCompletedTables: opt(num),
@@ -183,6 +186,7 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   })),
   cutoverSeconds: opt(num),
   latencyCauses: opt(arr(checkLatencyCause, 100)),
+  progress: opt(checkProgress),
 });
 const checkMeta = opt(obj({ location: opt(str), version: opt(str), storageMb: opt(num), sku: opt(obj({ name: opt(str), tier: opt(str) })) }));
 
@@ -216,6 +220,7 @@ export const checkMigration: Check<Migration> = obj({
   provider: opt(provider),
   startedOn: opt(str),
   endedOn: opt(str),
+  progress: opt(checkProgress),
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */

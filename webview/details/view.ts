@@ -6,8 +6,9 @@ import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type 
 import { h, svg, type Child } from '../lib/dom';
 import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../../src/contract/protocol';
 import {
-  availableActions, azureLimits, dbEntries, postMigrationChecklist, stateTone, utc, validationRows, type RuleRow,
+  availableActions, azureLimits, dbEntries, postMigrationChecklist, rulesByNeed, stateTone, utc, validationRows, type RuleRow,
 } from './rules';
+import { errorsFirst, progressSection } from './progressView';
 
 export interface DetailsActions {
   refresh(): void;
@@ -108,17 +109,23 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
   const dbs = dbEntries(m);
   const rules = validationRows(m);
   const succeeded = stateOf(m) === 'Succeeded';
+  // What needs the user leads: errors, then failed or warning rules, then progress.
+  const rulesNeedUser = rules.some((r) => stateTone(r.item.state) !== 'ok');
+  const validation = rules.length ? validationSection(v, m, rules, a) : null;
   return [
+    errorsFirst(dbs),
+    rulesNeedUser ? validation : null,
+    progressSection(m, dbs),
     dbs.length ? h('section', { id: 'databases', 'aria-labelledby': 'h-dbs' },
       h('h2', { id: 'h-dbs' }, 'Databases'),
       databasesTable(v, m, dbs),
-      dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
+      dbs.filter((d) => d.st.message && d.st.migrationState !== 'Failed').map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
       dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,
-    rules.length ? validationSection(v, m, rules, a) : null,
+    rulesNeedUser ? null : validation,
     succeeded ? h('section', { id: 'checklist', 'aria-labelledby': 'h-check' },
       h('h2', { id: 'h-check' }, 'After the migration'),
       h('ul', { class: 'checklist' }, postMigrationChecklist(m, v.ref.provider, v.snapshot?.analyzed).map((i) =>
@@ -221,8 +228,19 @@ function validationSection(v: DetailsView, m: Migration, rows: RuleRow[], a: Det
       vd?.validationEndTimeInUtc ? h('span', { class: 'muted' }, `ended ${utc(vd.validationEndTimeInUtc)}`) : null,
       Number.isFinite(start) && Number.isFinite(end) ? h('span', { class: 'muted' }, `(${formatDuration(end - start)})`) : null,
     ),
-    rows.map((r, i) => rule(v, r, i, a)),
+    foldedRules(v, rows, a),
   );
+}
+
+/** Failed rules, then warnings, each open; the succeeded ones folded into one line that opens. */
+function foldedRules(v: DetailsView, rows: RuleRow[], a: DetailsActions): Child[] {
+  const { needUser, succeeded } = rulesByNeed(rows);
+  return [
+    needUser.map(({ row, index }) => rule(v, row, index, a)),
+    succeeded.length ? openable(v, 'rules-succeeded',
+      [h('span', { class: 'badge ok' }, 'Succeeded'), h('strong', null, `${succeeded.length} rule${succeeded.length === 1 ? '' : 's'} passed`), h('span', { class: 'muted' }, succeeded.map(({ row }) => row.item.type).join(', '))],
+      succeeded.map(({ row, index }) => rule(v, row, index, a))) : null,
+  ];
 }
 
 function rule(v: DetailsView, r: RuleRow, i: number, a: DetailsActions): HTMLElement {

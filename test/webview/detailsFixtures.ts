@@ -1,4 +1,6 @@
 /** Migrations as a provider returns them: offline in progress, online waiting for cutover, validation failed. */
+import type { MigrationProgress } from '../../src/core/model';
+
 const started = '2026-11-24T08:00:00Z';
 
 export const OFFLINE = {
@@ -87,7 +89,7 @@ export const COPYING = {
       dbDetails: {
         sales: {
           databaseName: 'sales', migrationState: 'InProgress', migrationOperation: 'Copying data', fullLoadCompletedTables: 10, fullLoadQueuedTables: 3, fullLoadLoadingTables: 2, fullLoadErroredTables: 0,
-          progress: { bytesTotal: 200 * GB, bytesCopied: 50 * GB, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 1024, postDataTotal: 40, postDataBuilt: 20 },
+          progress: { bytesTotal: 200 * GB, bytesCopied: 50 * GB, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 1024, postDataTotal: 40, postDataBuilt: 20 } as MigrationProgress,
         },
         archive: {
           databaseName: 'archive', migrationState: 'InProgress', migrationOperation: 'Copying data', fullLoadCompletedTables: 1, fullLoadQueuedTables: 5, fullLoadLoadingTables: 1, fullLoadErroredTables: 0,

@@ -42,7 +42,7 @@ describe('webview: details progress and what needs the user first', () => {
     assert.ok(order.indexOf('progress') < order.indexOf('databases'), `progress above the databases: ${order.join(', ')}`);
     await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-progress.png'), fullPage: true });
     // Once copied, the rate and time left go; the post-data count stays.
-    const later = structuredClone(COPYING) as typeof COPYING & { progress: Record<string, unknown>; currentStatus: { currentSubStateDetails: { dbDetails: Record<string, { progress: Record<string, unknown> }> } } };
+    const later = structuredClone(COPYING);
     const s = later.currentStatus.currentSubStateDetails.dbDetails.sales.progress;
     s.bytesCopied = s.bytesTotal;
     delete s.bytesPerSecond;

@@ -93,17 +93,19 @@ export class MigrationTracker {
   private updateRates(now: number): void {
     const ended = isTerminal(this.migration);
     const dbs = Object.entries(this.migration.currentStatus?.currentSubStateDetails?.dbDetails ?? {});
-    for (const [name, d] of dbs) if (d.progress) this.rate(name, d.progress, now, ended);
+    // Sampled only while tables load: before the copy the rate is unknown, not zero.
+    const loading = (d: DatabaseMigrationState) => (d.fullLoadLoadingTables ?? 0) > 0;
+    for (const [name, d] of dbs) if (d.progress) this.rate(name, d.progress, now, ended, loading(d));
     const sum = sumProgress(dbs.map(([, d]) => d.progress));
-    if (sum) this.rate('', sum, now, ended);
+    if (sum) this.rate('', sum, now, ended, dbs.some(([, d]) => loading(d)));
     this.migration.progress = sum;
   }
 
-  private rate(key: string, p: MigrationProgress, now: number, ended: boolean): void {
+  private rate(key: string, p: MigrationProgress, now: number, ended: boolean, copying: boolean): void {
     let w = this.rates.get(key);
     if (!w) this.rates.set(key, (w = new RateWindow()));
     if (ended || p.bytesCopied >= p.bytesTotal) w.reset();
-    else w.add(now, p.bytesCopied);
+    else if (copying) w.add(now, p.bytesCopied);
     const rate = w.rate();
     const eta = etaSeconds(p.bytesTotal - p.bytesCopied, rate);
     if (rate === undefined) delete p.bytesPerSecond;

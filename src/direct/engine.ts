@@ -413,6 +413,8 @@ export class DirectMigrationRun {
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
     const accounts = new Map<string, TableCopyAccount>();
     const planner = await openInSnapshot(this.sessions, ctx.source, snap.id);
+    // A stalled copy sends no bytes and so no change: a beat keeps its rate falling, not frozen.
+    const beat = setInterval(() => t.changed(), 1000);
     try {
       await copyTables(ctx, todo, {
         snapshotId: snap.id,
@@ -448,6 +450,7 @@ export class DirectMigrationRun {
         },
       });
     } finally {
+      clearInterval(beat);
       await this.sessions.close(planner);
     }
     return rows;

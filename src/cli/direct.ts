@@ -8,6 +8,7 @@ import { causeLine, rankedCauses } from '../core/causes';
 import type { Migration, MigrationMode, MigrationOption } from '../core/model';
 import { isTerminal } from '../core/model';
 import { formatBytes, formatDuration, retriesText } from '../core/format';
+import { percentCopied, postDataText, progressText } from '../core/progress';
 import { checkDatabaseSelection, checkMigrationName } from '../core/names';
 import { formatValidationText } from '../core/rules/report';
 import type { MigrationSpec } from '../core/provider';
@@ -239,7 +240,11 @@ class Progress {
     process.stderr.write(`${text}\n`);
   }
 
-  private lines(m: Migration): string[] {
+  /**
+   * `detailed`: bytes, rate and time left (a live block, a final print). Plain lines otherwise
+   * say the percent in steps of ten, so a log gets a line per step, not one per change.
+   */
+  private lines(m: Migration, detailed: boolean): string[] {
     const details = m.currentStatus?.currentSubStateDetails;
     const out: string[] = [];
     for (const db of m.dbsToMigrate ?? Object.keys(details?.dbDetails ?? {})) {
@@ -251,7 +256,8 @@ class Progress {
       const total = d.tables?.length ?? 0;
       const bytes = (d.tables ?? []).filter((t) => t.state === 'Completed').reduce((s, t) => s + (t.bytes ?? 0), 0);
       const op = d.migrationOperation ? ` · ${d.migrationOperation}` : '';
-      const counts = total ? ` · tables ${d.fullLoadCompletedTables ?? 0}/${total} done (${formatBytes(bytes)}), ${d.fullLoadLoadingTables ?? 0} loading, ${d.fullLoadErroredTables ?? 0} errored` : '';
+      const copied = d.progress ? (detailed ? progressText(d.progress) : `${Math.floor(percentCopied(d.progress) / 10) * 10}% copied`) : formatBytes(bytes);
+      const counts = total ? ` · tables ${d.fullLoadCompletedTables ?? 0}/${total} done (${copied}), ${d.fullLoadLoadingTables ?? 0} loading, ${d.fullLoadErroredTables ?? 0} errored` : '';
       const lat = d.latency !== undefined ? ` · latency ${d.latency}s` : '';
       out.push(`${db}: ${d.migrationState ?? 'Queued'}${op}${counts}${lat}`);
     }
@@ -265,11 +271,12 @@ class Progress {
 
   update(m: Migration, final = false): void {
     if (this.quiet) return;
-    const lines = this.lines(m);
+    const lines = this.lines(m, this.live || final);
     if (this.live) {
       this.clear();
       const elapsed = formatDuration(Date.now() - this.started);
-      const all = [`${m.currentStatus?.state ?? ''} · ${m.currentStatus?.currentSubStateDetails?.currentSubState ?? ''} · ${elapsed}`, ...lines];
+      const overall = m.progress && (m.dbsToMigrate?.length ?? 0) > 1 ? ` · ${progressText(m.progress)}` : '';
+      const all = [`${m.currentStatus?.state ?? ''} · ${m.currentStatus?.currentSubStateDetails?.currentSubState ?? ''} · ${elapsed}${overall}`, ...lines];
       process.stderr.write(`${all.join('\n')}\n`);
       this.lastLines = final ? [] : all;
       return;
@@ -289,6 +296,7 @@ export function summary(m: Migration, out: NodeJS.WritableStream): void {
   const state = m.currentStatus?.state;
   const took = m.startedOn && m.endedOn ? ` in ${formatDuration(Date.parse(m.endedOn) - Date.parse(m.startedOn))}` : '';
   out.write(`Migration "${m.name}": ${state}${took}.\n`);
+  if (m.progress) out.write(`Copied ${formatBytes(m.progress.bytesCopied)} of ${formatBytes(m.progress.bytesTotal)} (table sizes on the source)${m.progress.postDataTotal !== undefined ? `; ${postDataText(m.progress)}` : ''}.\n`);
   // The error is a diagnostic: stderr, wherever the rest of the result goes.
   if (m.currentStatus?.error) process.stderr.write(`${m.currentStatus.error}\n`);
   const validation = m.currentStatus?.currentSubStateDetails?.validationDetails;

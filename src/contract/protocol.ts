@@ -5,7 +5,7 @@
  * Both sides check every incoming message with the checkers below before using it.
  */
 import type {
-  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption,
+  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption, MigrationProgress,
   ReplicationLeftover, TableProgress, ValidationDetails, ValidationSummaryItem,
 } from '../core/model';
 import { ProtocolError, arr, bool, lit, nullable, num, obj, opt, rec, str, type Check } from './check';
@@ -172,6 +172,9 @@ const checkLatencyCause: Check<LatencyCause> = obj({
   severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
   pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
 });
+const checkProgress: Check<MigrationProgress> = obj({
+  bytesTotal: num, bytesCopied: num, bytesPerSecond: opt(num), etaSeconds: opt(num), postDataTotal: opt(num), postDataBuilt: opt(num),
+});
 const checkDbState: Check<DatabaseMigrationState> = obj({
   databaseName: opt(str), migrationState: opt(str), migrationOperation: opt(str), startedOn: opt(str), endedOn: opt(str),
   fullLoadQueuedTables: opt(num), fullLoadErroredTables: opt(num), fullLoadLoadingTables: opt(num), fullLoadCompletedTables: opt(num),
@@ -184,6 +187,7 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   cutoverSeconds: opt(num),
   latencyCauses: opt(arr(checkLatencyCause, 100)),
   caughtUpSince: opt(str),
+  progress: opt(checkProgress),
   cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
 const checkLeftover: Check<ReplicationLeftover> = obj({
@@ -224,6 +228,7 @@ export const checkMigration: Check<Migration> = obj({
   endedOn: opt(str),
   runner: opt(obj({ host: str, pid: opt(num), state: lit('alive', 'dead', 'elsewhere', 'none') })),
   leftovers: opt(arr(checkLeftover, 1000)),
+  progress: opt(checkProgress),
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */

@@ -144,6 +144,25 @@ export interface DatabaseMigrationState {
   cutoverSeconds?: number;
   /** pgflex (direct engine): seconds spent per phase (schema, copy, indexes, sequences, largeObjects, analyze, verify). */
   phaseSeconds?: Record<string, number>;
+  /** pgflex (direct engine): bytes copied of the total, the rate and time left; post-data built. */
+  progress?: MigrationProgress;
+}
+
+/**
+ * How far a copy has come (direct engine; the service reports table counts only). Bytes are the
+ * source's relation sizes (pg_relation_size) read at the start, not the COPY stream's size.
+ */
+export interface MigrationProgress {
+  bytesTotal: number;
+  /** Tables copied count their size; a table in flight the COPY bytes streamed, up to its size. */
+  bytesCopied: number;
+  /** Bytes per second over the last seconds; absent until known and once the copy is over. */
+  bytesPerSecond?: number;
+  /** Seconds left of the copy at that rate; absent when the rate is not known. */
+  etaSeconds?: number;
+  /** Post-data entries (indexes, constraints, triggers, rules) to build, once the dump is read. */
+  postDataTotal?: number;
+  postDataBuilt?: number;
 }
 
 /** What logical replication cannot carry and the cutover copies again (online, direct engine). */
@@ -258,6 +277,8 @@ export interface Migration {
   startedOn?: string;
   /** pgflex (direct engine, migrateRoles): the roles created on the target, and what to know. */
   roles?: RolesOutcome;
+  /** pgflex (direct engine): the databases' progress summed, with the migration's own rate and time left. */
+  progress?: MigrationProgress;
   /** pgflex (direct engine): the process that runs it, as last judged by the reader. */
   runner?: RunnerInfo;
   /** pgflex (direct engine): replication objects of this migration still on the servers. */

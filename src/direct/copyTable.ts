@@ -38,6 +38,8 @@ export interface CopyOptions {
   throttle?: Transform;
   /** No byte through the pipe for this long ends it as a dead connection (default: netTimeouts). */
   stallMs?: number;
+  /** Hears the bytes of each run of CopyData the source sends (progress). */
+  onBytes?(n: number): void;
 }
 
 /** A source session inside the snapshot and a target session, reused table after table. */
@@ -144,6 +146,10 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     if (o.throttle) await pipeline(out, o.throttle, inp);
     else await pipeline(out, inp);
     clearInterval(watchdog);
+    const piped = o.throttle ? pipeline(out, o.throttle, inp) : pipeline(out, inp);
+    // Listened to once the pipe is attached: a 'data' listener alone would start the flow.
+    if (o.onBytes) out.on('data', (b: Buffer) => o.onBytes!(b.length));
+    await piped;
     side = 'source';
     await answered(src, out.done, stallMs); // the source's row count arrives after its last row
     side = 'target';

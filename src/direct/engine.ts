@@ -12,6 +12,7 @@ import type { MigrationSpec, Secrets } from '../core/provider';
 import { describeServer, explainPgError, withDatabase, type ConnInfo } from '../pg/connection';
 import { BuildLoad } from './buildLoad';
 import { ClientPool } from './clientPool';
+import { TableCopyAccount } from './copyAccount';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
 import { DatabaseResume } from './databaseResume';
@@ -21,7 +22,7 @@ import { analyzeTable, analyzeTarget, applyPreData, buildPostData, copyTables, d
 import { PhaseClock } from './phaseClock';
 import { planReplicationTls } from '../core/replicationTls';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
-import { keysAsIndexes, quotedAll, type PostDataEntry } from './postData';
+import { keysAsIndexes, postDataKey, quotedAll, type PostDataEntry } from './postData';
 import { PostDataScheduler } from './postDataScheduler';
 import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
@@ -319,7 +320,13 @@ export class DirectMigrationRun {
     }
     const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));
     const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
-    const built = (e: PostDataEntry) => resume.entryBuilt(e);
+    const progress = this.tracker.progress(run.db);
+    progress.postDataTotal = pd.entries.length;
+    progress.postDataBuilt = pd.entries.filter((e) => resume.built.has(postDataKey(e))).length;
+    const built = (e: PostDataEntry) => {
+      resume.entryBuilt(e);
+      this.tracker.built(run.db);
+    };
     const analyzed = new Set<string>();
     const early = new PostDataScheduler<TablePlan>(pd.entries, resume.built, {
       build: (entries) => runPostDataEntries(ctx, pool, entries, true, built),
@@ -399,6 +406,10 @@ export class DirectMigrationRun {
       const p = prior.get(x.name);
       return p?.state === 'Completed' ? p : { name: x.name, state: 'Queued', bytes: x.bytes };
     });
+    // Bytes to copy: the tables' sizes now; those a resumed run completed count as copied.
+    const p = this.tracker.progress(db);
+    p.bytesTotal = tables.reduce((s, x) => s + x.bytes, 0);
+    p.bytesCopied = tables.filter((x) => prior.get(x.name)?.state === 'Completed').reduce((s, x) => s + x.bytes, 0);
     this.tracker.recount(db);
     return tables;
   }
@@ -412,7 +423,10 @@ export class DirectMigrationRun {
     const rows = new Map<string, { source: number; target: number }>();
     const byName = new Map((d.tables ?? []).map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
+    const accounts = new Map<string, TableCopyAccount>();
     const planner = await openInSnapshot(this.sessions, ctx.source, snap.id);
+    // A stalled copy sends no bytes and so no change: a beat keeps its rate falling, not frozen.
+    const beat = setInterval(() => t.changed(), 1000);
     try {
       await copyTables(ctx, todo, {
         snapshotId: snap.id,
@@ -425,9 +439,12 @@ export class DirectMigrationRun {
           p.state = 'Loading';
           p.format = x.format;
           p.parts = parts;
+          accounts.set(x.name, new TableCopyAccount(x.bytes, parts));
           t.recount(db);
         },
+        onBytes: (x, part, n) => t.copied(db, accounts.get(x.name)?.stream(part, n) ?? 0),
         onTableDone: (x, received, sent) => {
+          t.copied(db, accounts.get(x.name)?.done() ?? 0);
           const p = byName.get(x.name)!;
           p.state = 'Completed';
           p.rows = received;
@@ -437,6 +454,7 @@ export class DirectMigrationRun {
           copied(x);
         },
         onTableError: (x, message) => {
+          t.copied(db, accounts.get(x.name)?.failed() ?? 0);
           const p = byName.get(x.name)!;
           p.state = 'Errored';
           p.error = message;
@@ -444,6 +462,7 @@ export class DirectMigrationRun {
         },
       });
     } finally {
+      clearInterval(beat);
       await this.sessions.close(planner);
     }
     return rows;
@@ -517,6 +536,8 @@ export class DirectMigrationRun {
       d.endedOn ??= now;
       d.migrationOperation = undefined;
       for (const x of d.tables ?? []) if (x.state === 'Loading') x.state = state === 'Canceled' ? 'Queued' : 'Errored';
+      // Tables cut off mid-copy were rolled back: only completed tables count as copied.
+      if (d.progress && state !== 'Succeeded') d.progress.bytesCopied = (d.tables ?? []).filter((x) => x.state === 'Completed').reduce((sum, x) => sum + (x.bytes ?? 0), 0);
       t.recount(db);
       if (state === 'Canceled') d.message = `Canceled. The database "${db}" is left on the target as it is; drop it there if you do not want it.`;
       else if (state === 'Failed' && d.migrationState === 'Failed') d.message = error?.includes(`"${db}"`) ? error : `Stopped because the migration failed: ${error ?? ''}`;

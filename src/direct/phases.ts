@@ -78,6 +78,8 @@ export interface CopyTablesOptions {
   /** Bytes per second per pipe; only to make copies slow on purpose (tests). */
   rateLimit?: number;
   onTableStart?(t: TablePlan, parts: number): void;
+  /** Bytes the source streamed for part `part` of a table (progress). */
+  onBytes?(t: TablePlan, part: number, n: number): void;
   onTableDone?(t: TablePlan, rows: number, sourceRows: number): void;
   onTableError?(t: TablePlan, message: string): void;
 }
@@ -127,10 +129,11 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
           ctx.trace?.(`copy ${t.name}${part} start`);
           // A whole table retries safely (TRUNCATE + COPY in one transaction); a range's
           // transaction rolled back with its connection, unless its COMMIT was in flight.
+          const onBytes = o.onBytes && ((n: number) => o.onBytes!(t, chunk.index, n));
           const r = await withRetry(
             async () => {
               try {
-                return await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle: o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined }));
+                return await pipes.use((ends) => copyChunk(ends, t, chunk, { truncateAndFreeze: chunk.of === 1, throttle: o.rateLimit ? rateLimiter(o.rateLimit, ctx.signal) : undefined, onBytes }));
               } catch (e) {
                 if (ctx.signal.aborted || !isConnectionError(e)) throw e;
                 const settled = await settleBrokenCopy(e, ctx.sessions, ctx.target);

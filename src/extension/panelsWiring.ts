@@ -6,6 +6,7 @@ import type { Panels } from './panelHost';
 import { connInfo, testConnection } from './connections/pgTester';
 import { testWithFirewallOffer } from './connections/firewallOffer';
 import { retryMigration } from './commands/migrationCommands';
+import { followStartedRun } from './progressNotification';
 import { openTarget } from './commands/openTarget';
 import { lazy } from './lazyModules';
 import { wizardDrafts } from './panelServices/wizardDrafts';
@@ -81,6 +82,9 @@ function panelServices(ctx: PgflexContext, panels: Panels): PanelServices {
     panels,
     onCreated(ref) {
       void refreshTarget(ctx, ref);
+      if (ref.provider === 'direct') {
+        void findTarget(ctx, ref).then((target) => target && followStartedRun(ctx, target, ref.name), (e) => ctx.log.warn(`Could not follow "${ref.name}" in a notification: ${e instanceof Error ? e.message : String(e)}`));
+      }
     },
   };
 }

@@ -77,6 +77,8 @@ describe('azure migration end to end: SDK → loopback ARM → direct engine →
     assert.equal(details?.validationDetails?.status !== undefined, true, 'validation ran and its details came through ARM');
     assert.equal(details?.dbDetails?.[db]?.migrationState, 'Succeeded');
     assert.equal(details?.dbDetails?.[db]?.fullLoadCompletedTables, 2);
+    assert.equal(details?.dbDetails?.[db]?.progress, undefined, 'the service reports table counts, no bytes: none are made up');
+    assert.equal(done.progress, undefined);
     assert.ok(seen.some((s) => /ValidationInProgress|MigratingData|PerformingPreRequisiteSteps/.test(s)), seen.join(' → '));
     assert.equal(await count(target, db, 'items'), 500);
     assert.equal(await count(target, db, 'notes'), 50);

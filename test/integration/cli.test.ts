@@ -72,6 +72,12 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const s = await cli(['status', '--target', url(target), '--name', name, '--json'], env).done;
     assert.equal(s.code, 0, s.stderr);
     assert.equal(lastJson(s.stdout).currentStatus?.state, 'Succeeded');
+    // --json and status carry the copy's progress: every byte of the source tables' sizes copied.
+    const progress = m.currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.progress;
+    assert.ok(progress && progress.bytesTotal > 0 && progress.bytesCopied === progress.bytesTotal, JSON.stringify(progress));
+    assert.deepEqual(lastJson(s.stdout).progress, m.progress);
+    assert.match(r.stderr, /Copied [\d.]+ [kMG]?B of [\d.]+ [kMG]?B \(table sizes on the source\); indexes and constraints (\d+)\/\1 built\./);
+    assert.match(s.stderr, /\(100%\)/, 'status shows the bytes copied');
 
     // list: its table on stdout (progress and notes only on stderr); with --json one JSON line.
     const l = await cli(['list', '--target', url(target)], env).done;

@@ -1,4 +1,5 @@
-import type { DatabaseMigrationState } from '../../src/core/model';
+import type { DatabaseMigrationState, MigrationProgress } from '../../src/core/model';
+import { targetKeyOf } from '../../src/direct/store';
 import assert from 'node:assert/strict';
 import { DirectMigrationRun } from '../../src/direct/engine';
 import { dataOf, normalisedDump, pgflexSessions, schemaOf } from '../harness/compare';
@@ -117,6 +118,43 @@ describe('direct offline migration of the feature-rich database (real servers)',
       assert.equal((await target.psql(db, 'SELECT count(*) FROM big')).trim(), '40000');
     }
     assert.ok(concurrent >= 1);
+  });
+
+  it('reports bytes copied of the source tables\' sizes, the rate and time left while copying, and post-data built, in the saved model', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('progress');
+    await loadSlowFixture(source, db);
+    const store = tempStore();
+    const spec = specFor(source, target, [db], `progress-${process.pid}`, { jobs: 1 });
+    // About 4 MB through one pipe at 1 MB/s: seconds of copy, long enough for a rate.
+    const run = new DirectMigrationRun(spec, { sourcePassword: source.password, targetPassword: target.password }, { store, copyRateLimit: 1_000_000, throttleMs: 50 });
+    let last = 0;
+    let midway: MigrationProgress | undefined;
+    run.tracker.onChange((mm) => {
+      const p = mm.currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.progress;
+      if (!p) return;
+      assert.ok(p.bytesCopied >= last, `bytes copied never go back (${p.bytesCopied} after ${last})`);
+      assert.ok(p.bytesCopied <= p.bytesTotal, `bytes copied within the total (${p.bytesCopied} of ${p.bytesTotal})`);
+      last = p.bytesCopied;
+      if (p.bytesPerSecond !== undefined && p.bytesCopied < p.bytesTotal) midway ??= structuredClone(p);
+    });
+    const m = await run.done;
+    assert.equal(m.currentStatus?.state, 'Succeeded', m.currentStatus?.error);
+    const sizes = Number(await source.psql(db, "SELECT sum(pg_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'"));
+    const p = m.currentStatus!.currentSubStateDetails!.dbDetails![db].progress!;
+    assert.equal(p.bytesTotal, sizes, 'the total is the source tables\' sizes');
+    assert.equal(p.bytesCopied, sizes, 'all of it copied at the end');
+    assert.equal(p.bytesPerSecond, undefined, 'no rate once copied');
+    assert.equal(p.etaSeconds, undefined);
+    assert.ok(p.postDataTotal! >= 4, `post-data entries: ${p.postDataTotal}`);
+    assert.equal(p.postDataBuilt, p.postDataTotal);
+    assert.deepEqual(m.progress, { bytesTotal: sizes, bytesCopied: sizes, postDataTotal: p.postDataTotal, postDataBuilt: p.postDataTotal });
+    assert.ok(midway, 'a rate was reported while copying');
+    assert.ok(midway.bytesPerSecond! > 100_000 && midway.bytesPerSecond! < 3_000_000, `rate near the 1 MB/s limit: ${midway.bytesPerSecond}`);
+    assert.ok(midway.etaSeconds !== undefined && midway.etaSeconds > 0, `time left while copying: ${midway.etaSeconds}`);
+    // `status` and `--json` read the saved record: it carries the same progress.
+    assert.deepEqual(store.load(targetKeyOf(spec.target), spec.name)?.migration.progress, m.progress);
   });
 
   it('Validate only runs the rules and creates nothing on the target', async () => {

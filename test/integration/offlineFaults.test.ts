@@ -97,7 +97,7 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
     const db = uniqueDb('cancelin');
     await loadSlowFixture(source, db);
     const run = new DirectMigrationRun(specFor(source, target, [db], `cancel-in-${process.pid}`), secretsOf(source, target), { store: tempStore(), copyRateLimit: RATE / 4, throttleMs: 20 });
-    await until('the big table loading', () => tableState(run.migration, db, 'public.big') === 'Loading');
+    await until('the big table loading, some of it counted', () => tableState(run.migration, db, 'public.big') === 'Loading' && (run.migration.currentStatus?.currentSubStateDetails?.dbDetails?.[db]?.progress?.bytesCopied ?? 0) > 0);
     const t0 = Date.now();
     run.cancel();
     const m = await run.done;
@@ -105,6 +105,11 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
     assert.equal(m.currentStatus?.state, 'Canceled');
     assert.match(m.currentStatus?.error ?? '', /left in place/);
     assert.equal(m.currentStatus!.currentSubStateDetails!.dbDetails![db].migrationState, 'Canceled');
+    // The table cut off mid-copy was rolled back: only completed tables count as copied.
+    const d = m.currentStatus!.currentSubStateDetails!.dbDetails![db];
+    assert.equal(d.progress?.bytesCopied, (d.tables ?? []).filter((x) => x.state === 'Completed').reduce((n, x) => n + (x.bytes ?? 0), 0));
+    assert.ok(d.progress!.bytesCopied < d.progress!.bytesTotal);
+    assert.equal(d.progress?.bytesPerSecond, undefined, 'no rate once ended');
     await assertNothingOpen(source, target);
     assert.ok(await dbExists(target, db), 'the target database stays');
   });

@@ -1,4 +1,6 @@
 /** Migrations as a provider returns them: offline in progress, online waiting for cutover, validation failed. */
+import type { MigrationProgress } from '../../src/core/model';
+
 const started = '2026-11-24T08:00:00Z';
 
 export const OFFLINE = {
@@ -71,3 +73,61 @@ export const VALIDATION_FAILED = {
 export function snapshot(migration: unknown, latency: Record<string, { at: number; seconds: number }[]> = {}) {
   return { migration, fetchedAt: Date.parse('2026-11-24T09:12:30Z'), latency };
 }
+
+const GB = 1024 ** 3;
+
+/** A direct migration of two databases in the middle of its copy: bytes, rate and time left. */
+export const COPYING = {
+  name: 'big-move', provider: 'direct', migrationMode: 'Offline', migrationOption: 'Migrate', startedOn: started,
+  sourceDbServerResourceId: 'direct:src.example:5432@admin', targetDbServerResourceId: 'direct:tgt.example:5432@admin',
+  dbsToMigrate: ['sales', 'archive'],
+  progress: { bytesTotal: 300 * GB, bytesCopied: 75 * GB, bytesPerSecond: 200 * 1024 ** 2, etaSeconds: 1152, postDataTotal: 60, postDataBuilt: 20 },
+  currentStatus: {
+    state: 'InProgress',
+    currentSubStateDetails: {
+      currentSubState: 'MigratingData',
+      dbDetails: {
+        sales: {
+          databaseName: 'sales', migrationState: 'InProgress', migrationOperation: 'Copying data', fullLoadCompletedTables: 10, fullLoadQueuedTables: 3, fullLoadLoadingTables: 2, fullLoadErroredTables: 0,
+          progress: { bytesTotal: 200 * GB, bytesCopied: 50 * GB, bytesPerSecond: 150 * 1024 ** 2, etaSeconds: 1024, postDataTotal: 40, postDataBuilt: 20 } as MigrationProgress,
+        },
+        archive: {
+          databaseName: 'archive', migrationState: 'InProgress', migrationOperation: 'Copying data', fullLoadCompletedTables: 1, fullLoadQueuedTables: 5, fullLoadLoadingTables: 1, fullLoadErroredTables: 0,
+          progress: { bytesTotal: 100 * GB, bytesCopied: 25 * GB },
+        },
+      },
+    },
+  },
+};
+
+/** Validation with a rule of each state, a succeeded one first as the service lists them. */
+export const VALIDATION_MIXED = {
+  name: 'checks', provider: 'direct', migrationMode: 'Offline', migrationOption: 'ValidateAndMigrate', startedOn: started,
+  dbsToMigrate: ['orders'],
+  currentStatus: {
+    state: 'InProgress',
+    currentSubStateDetails: {
+      currentSubState: 'MigratingData',
+      validationDetails: {
+        status: 'Warning',
+        serverLevelValidationDetails: [
+          { type: 'AuthenticationAndConnectivityValidation', state: 'Succeeded', messages: [] },
+          { type: 'VersionValidation', state: 'Warning', messages: [{ state: 'Warning', message: 'The target runs an older minor release.' }] },
+          { type: 'DiskSpaceValidation', state: 'Succeeded', messages: [] },
+        ],
+        dbLevelValidationDetails: [
+          { databaseName: 'orders', summary: [
+            { type: 'CollationsValidation', state: 'Succeeded', messages: [] },
+            { type: 'ExtensionsValidation', state: 'Failed', messages: [{ state: 'Failed', message: 'Extension timescaledb is not available on the target.' }], correctiveAction: 'Drop timescaledb from the source database or pick a target that has it.' },
+          ] },
+        ],
+      },
+      dbDetails: {
+        orders: {
+          databaseName: 'orders', migrationState: 'Failed', message: 'Database "orders" failed: building index orders_pkey on the target failed: could not extend file: No space left on device.',
+          fullLoadCompletedTables: 2, fullLoadQueuedTables: 0, fullLoadLoadingTables: 0, fullLoadErroredTables: 0,
+        },
+      },
+    },
+  },
+};

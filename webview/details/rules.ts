@@ -103,6 +103,19 @@ export function validationRows(m: Migration): RuleRow[] {
   ];
 }
 
+/**
+ * Rules in the order the user needs them: failed, then warnings (each kept in its order),
+ * and apart the succeeded ones. `index` is the rule's place in validationRows, its stable id.
+ */
+export function rulesByNeed(rows: RuleRow[]): { needUser: { row: RuleRow; index: number }[]; succeeded: { row: RuleRow; index: number }[] } {
+  const indexed = rows.map((row, index) => ({ row, index, tone: stateTone(row.item.state) }));
+  const rank = { err: 0, warn: 1, info: 2, ok: 3 } as const;
+  return {
+    needUser: indexed.filter((r) => r.tone !== 'ok').sort((a, b) => rank[a.tone] - rank[b.tone] || a.index - b.index).map(({ row, index }) => ({ row, index })),
+    succeeded: indexed.filter((r) => r.tone === 'ok').map(({ row, index }) => ({ row, index })),
+  };
+}
+
 export interface ChecklistItem { done: boolean; text: string }
 
 function rolesChecklist(m: Migration, provider: ProviderKind): ChecklistItem[] {

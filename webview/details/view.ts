@@ -8,8 +8,9 @@ import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type 
 import { h, svg, type Child } from '../lib/dom';
 import type { DetailsSnapshot, LatencySample, MigrationRef, RefreshInfo } from '../../src/contract/protocol';
 import {
-  availableActions, azureLimits, dbEntries, postMigrationChecklist, stateTone, utc, validationRows, type RuleRow,
+  availableActions, azureLimits, dbEntries, postMigrationChecklist, rulesByNeed, stateTone, utc, validationRows, type RuleRow,
 } from './rules';
+import { errorsFirst, progressSection } from './progressView';
 
 export interface DetailsActions {
   refresh(): void;
@@ -123,22 +124,28 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
   const dbs = dbEntries(m);
   const rules = validationRows(m);
   const succeeded = stateOf(m) === 'Succeeded';
+  // What needs the user leads: errors, then failed or warning rules, then progress.
+  const rulesNeedUser = rules.some((r) => stateTone(r.item.state) !== 'ok');
+  const validation = rules.length ? validationSection(v, m, rules, a) : null;
   return [
+    errorsFirst(dbs),
+    m.leftovers?.length ? leftoversSection(v, m, a) : null,
+    rulesNeedUser ? validation : null,
+    progressSection(m, dbs),
     dbs.length ? h('section', { id: 'databases', 'aria-labelledby': 'h-dbs' },
       h('h2', { id: 'h-dbs' }, 'Databases'),
       databasesTable(v, m, dbs),
       m.migrationMode === 'Online' && v.snapshot ? dbs.filter((d) => v.snapshot!.latency[d.name]?.length).map((d) => latencyChart(d.name, v.snapshot!.latency[d.name], {
         thresholds: v.snapshot!.thresholds ?? DEFAULT_THRESHOLDS, windowMinutes: CHART_MINUTES, now: v.snapshot!.fetchedAt,
       })) : null,
-      dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
+      dbs.filter((d) => d.st.message && d.st.migrationState !== 'Failed').map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
       dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),
       dbs.filter((d) => d.st.retries).map((d) => h('p', { class: 'db-retries muted', title: (d.st.retryMessages ?? []).join('\n') }, `${d.name}: ${retriesText(d.st.retries!, d.st.retryMessages)}`)),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,
-    m.leftovers?.length ? leftoversSection(v, m, a) : null,
-    rules.length ? validationSection(v, m, rules, a) : null,
+    rulesNeedUser ? null : validation,
     succeeded ? h('section', { id: 'checklist', 'aria-labelledby': 'h-check' },
       h('h2', { id: 'h-check' }, 'After the migration'),
       h('ul', { class: 'checklist' }, postMigrationChecklist(m, v.ref.provider, v.snapshot?.analyzed).map((i) =>
@@ -271,8 +278,19 @@ function validationSection(v: DetailsView, m: Migration, rows: RuleRow[], a: Det
       vd?.validationEndTimeInUtc ? h('span', { class: 'muted' }, `ended ${utc(vd.validationEndTimeInUtc)}`) : null,
       Number.isFinite(start) && Number.isFinite(end) ? h('span', { class: 'muted' }, `(${formatDuration(end - start)})`) : null,
     ),
-    rows.map((r, i) => rule(v, r, i, a)),
+    foldedRules(v, rows, a),
   );
+}
+
+/** Failed rules, then warnings, each open; the succeeded ones folded into one line that opens. */
+function foldedRules(v: DetailsView, rows: RuleRow[], a: DetailsActions): Child[] {
+  const { needUser, succeeded } = rulesByNeed(rows);
+  return [
+    needUser.map(({ row, index }) => rule(v, row, index, a)),
+    succeeded.length ? openable(v, 'rules-succeeded',
+      [h('span', { class: 'badge ok' }, 'Succeeded'), h('strong', null, `${succeeded.length} rule${succeeded.length === 1 ? '' : 's'} passed`), h('span', { class: 'muted' }, succeeded.map(({ row }) => row.item.type).join(', '))],
+      succeeded.map(({ row, index }) => rule(v, row, index, a))) : null,
+  ];
 }
 
 function rule(v: DetailsView, r: RuleRow, i: number, a: DetailsActions): HTMLElement {

@@ -8,6 +8,7 @@ import { migrationArg, providerKind } from './pickMigration';
 import { UserCancelledError } from './registerCommand';
 import { openTarget } from './openTarget';
 import { retrySpec } from '../model/retrySpec';
+import { followStartedRun } from '../progressNotification';
 
 export async function openDetails(ctx: PgflexContext, panels: Panels, arg: unknown): Promise<void> {
   const { target, migration } = await migrationArg(ctx, arg, 'open');
@@ -75,6 +76,7 @@ export async function retryMigration(ctx: PgflexContext, target: ServerRef, m: M
     () => ctx.direct.create(plan.spec, { sourcePassword, targetPassword }),
   );
   ctx.model.refresh(ctx.model.findTargetNode(target));
+  followStartedRun(ctx, target, created.name);
   return created;
 }
 

@@ -4,7 +4,8 @@
  */
 import { causeLine, rankedCauses } from '../../core/causes';
 import { formatDuration, formatLatency } from '../../core/format';
-import { stateOf, substateOf, type Migration } from '../../core/model';
+import { isTerminal, stateOf, substateOf, type Migration } from '../../core/model';
+import { progressText, shortProgressText } from '../../core/progress';
 
 /** The state part of a migration's contextValue. */
 export type StateKey =
@@ -110,7 +111,15 @@ export function migrationDescription(m: Migration, now: number): string {
   if (dbs.length) parts.push(dbs.length > 3 ? `${dbs.slice(0, 3).join(', ')} +${dbs.length - 3}` : dbs.join(', '));
   const d = durationMs(m, now);
   if (d !== undefined) parts.push(formatDuration(d));
+  const progress = liveProgress(m);
+  if (progress) parts.push(progress);
   return parts.join(' · ');
+}
+
+/** How far a running migration's copy has come, in a few words ('' once it has ended). */
+export function liveProgress(m: Migration): string {
+  if (isTerminal(m)) return '';
+  return shortProgressText(m.progress, Object.values(m.currentStatus?.currentSubStateDetails?.dbDetails ?? {}));
 }
 
 /** Markdown for the hover. Names come from servers, so they are escaped. */
@@ -122,6 +131,7 @@ export function migrationTooltip(m: Migration, now: number): string {
   if (start) head.push(`Started: ${new Date(start).toISOString().replace('T', ' ').slice(0, 19)} UTC`);
   const d = durationMs(m, now);
   if (d !== undefined) head.push(`Duration: ${formatDuration(d)}`);
+  if (m.progress) head.push(`Copied: ${progressText(m.progress)}`);
   // Two trailing spaces: a Markdown line break inside one paragraph.
   const blocks = [head.join('  \n')];
   const details = m.currentStatus?.currentSubStateDetails?.dbDetails ?? {};

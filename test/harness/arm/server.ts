@@ -374,8 +374,8 @@ function safeJson(t: string): unknown {
 }
 
 /** pgflex-only fields of the model that the service does not return. */
-const PGFLEX_ONLY = ['provider', 'startedOn', 'endedOn'];
-const PGFLEX_DB_ONLY = ['tables', 'verification', 'cutoverSeconds'];
+const PGFLEX_ONLY = ['provider', 'startedOn', 'endedOn', 'progress'];
+const PGFLEX_DB_ONLY = ['tables', 'verification', 'cutoverSeconds', 'progress'];
 const PGFLEX_RULE_ONLY = ['correctiveAction', 'code', 'objects', 'fix'];
 
 /** The model → an ARM migration body (envelope + properties), as the service would send it. */

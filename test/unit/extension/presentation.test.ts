@@ -24,6 +24,25 @@ describe('extension migration presentation', () => {
     assert.match(migrationDescription(running, Date.parse('2026-01-01T10:00:42Z')), /42s$/);
   });
 
+  it('adds how far the copy has come while it runs: percent, rate and time left; post-data after; table counts from the service', () => {
+    const GB = 1024 ** 3;
+    const now = Date.parse('2026-01-01T10:00:42Z');
+    const copying = migration('r', { startedOn: '2026-01-01T10:00:00Z' });
+    copying.progress = { bytesTotal: 300 * GB, bytesCopied: 75 * GB, bytesPerSecond: 200 * 1024 ** 2, etaSeconds: 1152 };
+    assert.equal(migrationDescription(copying, now), 'In progress · Offline · app · 42s · 25% · 200 MB/s · 19m 12s left');
+    assert.match(migrationTooltip(copying, now), /Copied: 75 GB of 300 GB \(25%\) · 200 MB\/s · about 19m 12s left/);
+    copying.progress = { bytesTotal: 300 * GB, bytesCopied: 10 * GB };
+    assert.match(migrationDescription(copying, now), /· 3%$/, 'no rate known: no time left shown');
+    copying.progress = { bytesTotal: 300 * GB, bytesCopied: 300 * GB, postDataTotal: 60, postDataBuilt: 20 };
+    assert.match(migrationDescription(copying, now), /· indexes and constraints 20\/60 built$/);
+    const azure = migration('z', { provider: 'azure', startedOn: '2026-01-01T10:00:00Z' });
+    azure.currentStatus!.currentSubStateDetails = { dbDetails: { a: { fullLoadCompletedTables: 3, fullLoadLoadingTables: 2 } } };
+    assert.match(migrationDescription(azure, now), /· tables 3\/5$/);
+    const ended = migration('e', { state: 'Succeeded', startedOn: '2026-01-01T10:00:00Z', endedOn: '2026-01-01T10:00:42Z' });
+    ended.progress = { bytesTotal: 5, bytesCopied: 5 };
+    assert.match(migrationDescription(ended, now), /42s$/, 'nothing once ended');
+  });
+
   it('puts a per-database table in the tooltip, escaping names', () => {
     const t = migrationTooltip(waitingOnline('my_mig', { orders: 18, 'bil*ling': 90 }), Date.parse('2026-01-01T10:05:00Z'));
     assert.match(t, /\| orders \| WaitingForCutoverTrigger \|  \| 18 s \|/);

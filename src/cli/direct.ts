@@ -22,7 +22,7 @@ import { redactedUrl } from '../pg/connection';
 import { targetKeyOf } from '../direct/store';
 
 const MIGRATE_SPEC = {
-  flags: ['overwrite', 'migrate-roles', 'json', 'quiet'],
+  flags: ['overwrite', 'migrate-roles', 'replicate-ddl', 'json', 'quiet'],
   options: ['source', 'target', 'database', 'name', 'mode', 'option', 'jobs', 'verify', 'cutover', 'pg-dump'],
 };
 const TARGET_SPEC = { flags: ['json'], options: ['target', 'name', 'database'] };
@@ -87,6 +87,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
   const verify = oneOf(a, 'verify', ['counts', 'checksums', 'none'], 'counts');
   const cutoverMode = oneOf(a, 'cutover', ['auto', 'none', 'wait'], 'wait');
   const jobs = int(a, 'jobs', defaultJobs(), 1, 64);
+  if (a.flags.has('replicate-ddl') && mode !== 'Online') throw new UsageError('--replicate-ddl replicates schema changes while an online migration streams: use it with --mode online.');
   const pgDump = one(a, 'pg-dump');
   if (pgDump) process.env.PGFLEX_PG_DUMP = pgDump;
   const spec: MigrationSpec = {
@@ -98,6 +99,7 @@ async function migrate(a: ParsedArgs): Promise<number> {
     option,
     overwrite: a.flags.has('overwrite'),
     migrateRoles: a.flags.has('migrate-roles'),
+    replicateDdl: a.flags.has('replicate-ddl') || undefined,
     jobs,
     verify,
   };

@@ -168,7 +168,7 @@ const checkTable: Check<TableProgress> = obj({
   name: str, state: lit('Queued', 'Loading', 'Completed', 'Errored'), bytes: opt(num), rows: opt(num), error: opt(str),
 });
 const checkLatencyCause: Check<LatencyCause> = obj({
-  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost'),
+  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost', 'ddl-refused'),
   severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
   pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
 });

@@ -140,7 +140,7 @@ export interface DatabaseMigrationState {
  * `error`: the stream cannot catch up until it is dealt with; `warning`: it slows or risks it.
  */
 export interface LatencyCause {
-  kind: 'long-transaction' | 'apply-errors' | 'target-lock' | 'full-identity-scan' | 'apply-worker-down' | 'slot-inactive' | 'slot-lost';
+  kind: 'long-transaction' | 'apply-errors' | 'target-lock' | 'full-identity-scan' | 'apply-worker-down' | 'slot-inactive' | 'slot-lost' | 'ddl-refused';
   severity: 'error' | 'warning';
   /** Which server shows it. */
   side: 'source' | 'target';

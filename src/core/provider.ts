@@ -30,6 +30,8 @@ export interface MigrationSpec {
   verify?: 'none' | 'counts' | 'checksums';
   /** Roles that own objects or hold grants are created on the target, with ownership and grants kept (both providers). */
   migrateRoles?: boolean;
+  /** Online, direct: DDL committed on the source while streaming is applied on the target (needs a source superuser). */
+  replicateDdl?: boolean;
   /** Azure knobs. */
   setupLogicalReplication?: boolean;
   migrationInstanceResourceId?: string;

@@ -214,6 +214,7 @@ export class DirectMigrationRun {
           mode: this.spec.mode,
           overwrite: this.spec.overwrite,
           migrateRoles: this.spec.migrateRoles,
+          replicateDdl: this.spec.replicateDdl,
           pgDumpPath: this.tools.pgDump,
         });
         this.controller.signal.throwIfAborted();

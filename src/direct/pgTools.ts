@@ -88,7 +88,7 @@ export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOpti
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new Error(`pg_dump could not be started (${e.message}). Install the PostgreSQL client tools or set PGFLEX_PG_DUMP.`)));
     child.on('close', (code, signal) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      if (code === 0) resolve(withoutPgflexEventTriggers(Buffer.concat(out).toString('utf8')));
       else reject(failure('pg_dump', `dumping the ${o.section} schema of database "${source.database}" from the source`, code, signal, err, source));
     });
   });
@@ -112,4 +112,13 @@ export async function applySql(tools: PgTools, target: ConnInfo, sql: string, wh
     child.stdin.on('error', () => undefined);
     child.stdin.end(sql);
   });
+}
+
+/**
+ * pg_dump copies event triggers whatever schemas it is told to leave out: pgflex's own (online
+ * migrations that replicate DDL) must not reach the target, where they would queue the
+ * target's own DDL, starting with the schema copy's index builds.
+ */
+export function withoutPgflexEventTriggers(sql: string): string {
+  return sql.replace(/^CREATE EVENT TRIGGER "pgflex_[^"]*"[\s\S]*?;$/gm, '').replace(/^ALTER EVENT TRIGGER "pgflex_[^"]*"[^\n]*;$/gm, '');
 }

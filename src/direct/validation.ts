@@ -21,6 +21,8 @@ export interface DirectValidationInput {
   overwrite: boolean;
   /** Roles are migrated too (owners and grants kept). */
   migrateRoles?: boolean;
+  /** Online: schema changes are replicated (needs event triggers on the source). */
+  replicateDdl?: boolean;
   /** Path of the pg_dump the engine will use (checked against the source's major version). Default `pg_dump` on PATH. */
   pgDumpPath?: string;
   /** Skip the pg_dump check (the Azure flow does not run pg_dump here). Default true. */
@@ -109,6 +111,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
     engine: input.engine ?? (input.azureTarget ? 'azure' : 'direct'),
     overwrite: input.overwrite,
     migrateRoles: input.migrateRoles,
+    replicateDdl: input.replicateDdl,
     databases: input.databases,
     source: src,
     target: tgt,

@@ -135,6 +135,8 @@ export interface ValidationFacts {
   overwrite: boolean;
   /** Roles are migrated (direct engine: created on the target, owners and grants kept). */
   migrateRoles?: boolean;
+  /** Online: DDL committed on the source while streaming is replicated (event triggers on the source). */
+  replicateDdl?: boolean;
   /** Databases chosen, in the user's order. */
   databases: string[];
   source: Probe<ServerFacts>;

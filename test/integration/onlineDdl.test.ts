@@ -61,6 +61,9 @@ describe('direct online migration replicating schema changes (real servers)', fu
     const secrets = { sourcePassword: source.password, targetPassword: target.password };
     const m = await new DirectMigrationRun(spec, secrets, { store, throttleMs: 10 }).done;
     assert.equal(m.currentStatus?.state, 'WaitingForUserAction', m.currentStatus?.error);
+    // The schema copy leaves pgflex's event triggers on the source (pg_dump copies event triggers whatever the schema).
+    assert.equal(await one(target, db, `SELECT count(*) FROM pg_event_trigger`), '0');
+    assert.equal(await one(source, db, `SELECT count(*) FROM pg_event_trigger`), '2');
     const ref = { store, targetKey: targetKeyOf(spec.target), name, secrets };
     const stop = new AbortController();
     let last: Migration | undefined;

@@ -376,7 +376,13 @@ export async function statusOnline(ref: OnlineRef): Promise<Migration> {
   if (state === 'WaitingForUserAction' && !watchedElsewhere(rec, ref) && ref.secrets.sourcePassword !== undefined) {
     for (const db of dbsOf(rec, ref.secrets)) {
       const d = details(m)[db.database];
-      if (d?.migrationState === 'WaitingForCutoverTrigger') applySample(d, await measureOnce(db));
+      if (d?.migrationState !== 'WaitingForCutoverTrigger') continue;
+      const s = await measureOnce(db);
+      applySample(d, s);
+      if (db.replicateDdl) {
+        const f = new DdlFollower(db);
+        applyDdl(d, await f.tick(stalled(s)).finally(() => f.close()));
+      }
     }
   }
   if (state === 'Succeeded' || state === 'Canceled' || state === 'Failed') {

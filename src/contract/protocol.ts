@@ -55,6 +55,8 @@ export interface WizardDraft {
   overwrite: boolean;
   /** Create the roles the databases use on the target and keep owners and grants. */
   migrateRoles?: boolean;
+  /** Direct, online: replicate schema changes made on the source while streaming. */
+  replicateDdl?: boolean;
   savedAt?: string;
 }
 
@@ -128,6 +130,7 @@ export const checkDraft: Check<WizardDraft> = obj({
   databases: arr(str, 64),
   overwrite: bool,
   migrateRoles: opt(bool),
+  replicateDdl: opt(bool),
   savedAt: opt(str),
 });
 

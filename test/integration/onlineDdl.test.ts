@@ -53,6 +53,10 @@ describe('direct online migration replicating schema changes (real servers)', fu
     const db = uniqueDb('onlddl');
     await source.psql('postgres', `CREATE DATABASE ${db}`);
     await source.psql(db, SCHEMA + EXTRA);
+    // A role that issues DDL on the source, and exists on the target without its privileges.
+    const role = `ddl_app_${process.pid}`;
+    for (const s of [source, target]) await s.psql('postgres', `DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role}`);
+    await source.psql(db, `GRANT CREATE ON SCHEMA public TO ${role}; GRANT ALL ON t_extra TO ${role}`);
     const writer = new Writer(source, db).start();
     await writer.waitOps(5);
     const store = tempStore();
@@ -85,6 +89,12 @@ describe('direct online migration replicating schema changes (real servers)', fu
       await c.query(`DROP TABLE t_drop`);
       await c.query(`CREATE OR REPLACE FUNCTION f_label(i int) RETURNS text LANGUAGE sql AS $$ SELECT 'new ' || i $$`);
       await c.query(`COMMENT ON TABLE t_new IS 'made while streaming'`);
+      // DDL from a role that is not a superuser (the event triggers run as it).
+      await c.query(`SET ROLE ${role}`);
+      await c.query(`CREATE TABLE t_app (id int PRIMARY KEY, note text)`);
+      await c.query(`INSERT INTO t_app VALUES (1, 'by the app role')`);
+      await c.query(`ALTER TABLE t_app ADD COLUMN extra int DEFAULT 7`);
+      await c.query(`RESET ROLE`);
       // Stays on the source: a temporary table; a publication (named as not replicated).
       await c.query(`CREATE TEMP TABLE scratch (x int)`);
       await c.query(`DROP TABLE scratch`);
@@ -114,9 +124,12 @@ describe('direct online migration replicating schema changes (real servers)', fu
     assert.deepEqual(await schemaOf(target.conn(db)), await schemaOf(source.conn(db)));
     assert.deepEqual(await dataOf(target.conn(db)), await dataOf(source.conn(db)));
     assert.equal(await one(target, db, `SELECT count(*) FROM t_int WHERE extra IS NOT NULL`), await one(source, db, `SELECT count(*) FROM t_int WHERE extra IS NOT NULL`));
+    assert.equal(await one(target, db, `SELECT note || extra FROM t_app`), 'by the app role7');
     assert.deepEqual(await ddlObjects(source, db), []);
     assert.deepEqual(await ddlObjects(target, db), []);
     assert.deepEqual(await findLeftovers({ source: source.conn(), target: target.conn() }, name), []);
+    await source.psql(db, `DROP OWNED BY ${role}`);
+    for (const s of [source, target]) await s.psql('postgres', `DROP ROLE ${role}`);
   });
 
   it('a statement the target refuses stops only its database, named with the target\'s error; fixed on the target, the stream resumes; cancel leaves nothing', async () => {

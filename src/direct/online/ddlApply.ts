@@ -15,8 +15,8 @@ import { HEARTBEAT_SCHEMA } from './names';
 
 /**
  * The row trigger on the target's copy of the queue. The statement runs as the role that
- * issued it on the source when that role exists here (else as the subscription's owner, as the
- * schema copy did), with the source session's search_path. CONCURRENTLY cannot run inside the
+ * issued it on the source when that role exists here and may (else as the subscription's
+ * owner, as the schema copy did), with the source session's search_path. CONCURRENTLY cannot run inside the
  * apply worker's transaction, so index statements lose it. Grants and ownership changes that
  * name a role the target lacks are skipped with a note, as the schema copy skips them.
  */
@@ -28,6 +28,7 @@ export async function installDdlApply(target: pg.Client, name: string): Promise<
     DECLARE
       stmt text := NEW.ddl;
       prev_role text := current_setting('role');
+      switched boolean := false;
     BEGIN
       IF NEW.warning IS NOT NULL THEN RETURN NEW; END IF;
       IF NEW.command_tag IN ('CREATE INDEX', 'DROP INDEX', 'REINDEX') THEN
@@ -36,12 +37,20 @@ export async function installDdlApply(target: pg.Client, name: string): Promise<
       IF NEW.role_name IS NOT NULL AND NEW.role_name <> current_user AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW.role_name) THEN
         BEGIN
           PERFORM set_config('role', NEW.role_name, true);
+          switched := true;
         EXCEPTION WHEN OTHERS THEN NULL;
         END;
       END IF;
       PERFORM set_config('search_path', NEW.search_path, true);
       BEGIN
-        EXECUTE stmt;
+        BEGIN
+          EXECUTE stmt;
+        EXCEPTION WHEN insufficient_privilege THEN
+          -- The role exists here without the source's privileges (they were not migrated).
+          IF NOT switched THEN RAISE; END IF;
+          PERFORM set_config('role', prev_role, true);
+          EXECUTE stmt;
+        END;
       EXCEPTION WHEN undefined_object THEN
         IF NEW.command_tag IN ('GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES') OR stmt ~* '\\mowner\\s+to\\M' THEN
           NEW.target_note := 'skipped on the target: ' || SQLERRM;

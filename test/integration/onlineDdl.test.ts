@@ -132,6 +132,30 @@ describe('direct online migration replicating schema changes (real servers)', fu
     for (const s of [source, target]) await s.psql('postgres', `DROP ROLE ${role}`);
   });
 
+  it('a source user who is not a superuser is refused clearly: by validation, and by a run without it, before any object is made', async () => {
+    const source = await sharedServer('15', 'source');
+    const target = await sharedServer('16', 'target');
+    const db = uniqueDb('onlddlsu');
+    const role = `ddl_admin_${process.pid}`;
+    await source.psql('postgres', `DROP ROLE IF EXISTS ${role}; CREATE ROLE ${role} LOGIN REPLICATION PASSWORD 'pw-${process.pid}'`);
+    await source.psql('postgres', `CREATE DATABASE ${db} OWNER ${role}`);
+    await source.psql(db, `SET ROLE ${role}; CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)`);
+    const secrets = { sourcePassword: `pw-${process.pid}`, targetPassword: target.password };
+    const base = specFor(source, target, [db], `onl-ddlsu-${process.pid}`, { mode: 'Online', replicateDdl: true });
+    const spec = { ...base, source: { ...base.source, user: role, id: `direct:${source.host}:${source.port}@${role}` } };
+    const v = await new DirectMigrationRun({ ...spec, option: 'Validate' }, secrets, { store: tempStore(), throttleMs: 10 }).done;
+    const item = v.currentStatus?.currentSubStateDetails?.validationDetails?.serverLevelValidationDetails?.find((i) => i.type === 'SourcePrivilegesValidation');
+    assert.equal(item?.state, 'Failed', JSON.stringify(item));
+    assert.ok(item!.messages!.some((x) => /event triggers/.test(x.message) && x.message.includes(role)), JSON.stringify(item!.messages));
+    const m = await new DirectMigrationRun(spec, secrets, { store: tempStore(), throttleMs: 10 }).done;
+    assert.equal(m.currentStatus?.state, 'Failed');
+    assert.match(m.currentStatus?.error ?? JSON.stringify(m.currentStatus), /needs event triggers on the source, which only a superuser may create/);
+    assert.deepEqual(await ddlObjects(source, db), []);
+    assert.deepEqual(await findLeftovers({ source: source.conn(), target: target.conn() }, spec.name), []);
+    await source.psql('postgres', `DROP DATABASE ${db}`);
+    await source.psql('postgres', `DROP ROLE ${role}`);
+  });
+
   it('a statement the target refuses stops only its database, named with the target\'s error; fixed on the target, the stream resumes; cancel leaves nothing', async () => {
     const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');

@@ -199,6 +199,11 @@ describe('direct online migration replicating schema changes (real servers)', fu
       stop.abort();
       await watching;
     }
+    // While it streams, its DDL objects are listed as pgflex objects on both sides.
+    const listed = await findLeftovers({ source: source.conn(), target: target.conn() }, name);
+    for (const side of ['source', 'target']) {
+      assert.deepEqual(listed.filter((l) => l.kind === 'ddl' && l.server === side).map((l) => l.database).sort(), [a, b].sort(), JSON.stringify(listed));
+    }
     const rec = store.load(ref.targetKey, name)!;
     await performCancel(rec, secrets, { migration: rec.migration, changed: () => store.save(rec) });
     for (const db of [a, b]) {

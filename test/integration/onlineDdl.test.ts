@@ -32,12 +32,12 @@ async function ddlObjects(s: TestServer, db: string): Promise<string[]> {
   }
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+async function until<T>(what: string | (() => string), fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -105,7 +105,7 @@ describe('direct online migration replicating schema changes (real servers)', fu
       await until('the new table on the target', async () => (await one(target, db, `SELECT count(*) FROM pg_tables WHERE tablename = 't_new'`)) === '1' || undefined);
       for (let i = 0; i < 10; i++) await c.query(`INSERT INTO t_new (v) VALUES ($1)`, [`later ${i}`]);
       await c.query(`UPDATE t_new SET v = v || '!' WHERE id % 2 = 0`);
-      await until('t_new rows on the target', async () => (await one(target, db, `SELECT count(*) FROM t_new`).catch(() => '')) === '30' || undefined);
+      await until(() => `t_new rows on the target (${JSON.stringify(((d) => ({ message: d?.message, causes: d?.latencyCauses, warnings: d?.warnings }))(last?.currentStatus?.currentSubStateDetails?.dbDetails?.[db]))})`, async () => (await one(target, db, `SELECT count(*) FROM t_new`).catch(() => '')) === '30' || undefined);
       assert.equal(await one(target, db, `SELECT f_label(1)`), 'new 1');
     } finally {
       await c.end();

@@ -32,6 +32,7 @@ export const MIGRATE: CommandDef = {
     { name: 'option', choices: ['migrate', 'validate', 'validate-and-migrate'], default: 'migrate', help: 'Validate only checks readiness; validate-and-migrate stops on a Failed rule.' },
     { name: 'overwrite', flag: true, help: 'Drop and recreate target databases that already exist.' },
     { name: 'migrate-roles', flag: true, help: 'Create the roles that own or hold grants on the databases first.' },
+    { name: 'replicate-ddl', flag: true, help: 'Online: apply schema changes committed on the source while streaming (needs a source superuser: event triggers).' },
     { name: 'allow-weaker-replication-tls', flag: true, help: 'Online: let the subscription fall back to sslmode=require when the target cannot verify the source (shown on the migration).' },
     { name: 'jobs', value: '<n>', default: 'from the CPUs (2-16)', help: 'Parallel COPY workers, 1-64.' },
     { name: 'verify', choices: ['counts', 'checksums', 'none'], default: 'counts', help: 'Compare row counts, or order-independent checksums, after the copy.' },

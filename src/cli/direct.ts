@@ -114,6 +114,7 @@ async function migrate(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
   const verify = oneOf(a, 'verify', ['counts', 'checksums', 'none'], 'counts');
   const cutoverMode = oneOf(a, 'cutover', ['auto', 'none', 'wait'], 'wait');
   const jobs = int(a, 'jobs', defaultJobs(), 1, 64);
+  if (a.flags.has('replicate-ddl') && mode !== 'Online') throw new UsageError('--replicate-ddl replicates schema changes while an online migration streams: use it with --mode online.');
   const tools: PgTools = { pgDump: one(a, 'pg-dump') || process.env.PGFLEX_PG_DUMP || 'pg_dump', psql: one(a, 'psql') || process.env.PGFLEX_PSQL || 'psql' };
   const source = await conn(required(a, 'source'), 'source', pw, true);
   const target = await conn(required(a, 'target'), 'target', pw, true);
@@ -127,6 +128,7 @@ async function migrate(a: ParsedArgs, pw: StdinPasswords): Promise<number> {
     overwrite: a.flags.has('overwrite'),
     migrateRoles: a.flags.has('migrate-roles'),
     ...(a.flags.has('allow-weaker-replication-tls') ? { allowWeakerReplicationTls: true } : {}),
+    ...(a.flags.has('replicate-ddl') ? { replicateDdl: true } : {}),
     jobs,
     verify,
   };

@@ -74,6 +74,7 @@ export function specFromDraft(d: WizardDraft): MigrationSpec {
     option: d.option,
     overwrite: d.overwrite,
     migrateRoles: d.migrateRoles ?? false,
+    ...(d.provider === 'direct' && d.mode === 'Online' && d.replicateDdl ? { replicateDdl: true } : {}),
     ...(d.provider === 'azure' ? { setupLogicalReplication: d.mode === 'Online', location: d.target.azure?.location } : {}),
   };
 }

@@ -55,6 +55,8 @@ export interface WizardDraft {
   overwrite: boolean;
   /** Create the roles the databases use on the target and keep owners and grants. */
   migrateRoles?: boolean;
+  /** Direct, online: replicate schema changes made on the source while streaming. */
+  replicateDdl?: boolean;
   savedAt?: string;
 }
 
@@ -128,6 +130,7 @@ export const checkDraft: Check<WizardDraft> = obj({
   databases: arr(str, 64),
   overwrite: bool,
   migrateRoles: opt(bool),
+  replicateDdl: opt(bool),
   savedAt: opt(str),
 });
 
@@ -168,7 +171,7 @@ const checkTable: Check<TableProgress> = obj({
   name: str, state: lit('Queued', 'Loading', 'Completed', 'Errored'), bytes: opt(num), rows: opt(num), error: opt(str),
 });
 const checkLatencyCause: Check<LatencyCause> = obj({
-  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost'),
+  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost', 'ddl-refused'),
   severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
   pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
 });
@@ -191,7 +194,7 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
   cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
 const checkLeftover: Check<ReplicationLeftover> = obj({
-  server: lit('source', 'target'), kind: lit('slot', 'publication', 'subscription', 'heartbeat'), name: str, database: str,
+  server: lit('source', 'target'), kind: lit('slot', 'publication', 'subscription', 'heartbeat', 'ddl'), name: str, database: str,
   retainedWalBytes: opt(num), active: opt(bool), walStatus: opt(nullable(str)),
 });
 const checkMeta = opt(obj({ location: opt(str), version: opt(str), storageMb: opt(num), sku: opt(obj({ name: opt(str), tier: opt(str) })) }));

@@ -14,6 +14,7 @@ const WHAT: Record<ReplicationLeftover['kind'], string> = {
   publication: 'publication',
   subscription: 'subscription',
   heartbeat: 'heartbeat row',
+  ddl: 'schema-change event triggers and queue of',
 };
 
 /** A sentence per leftover, for the CLI, the tree and the cleanup confirmations. */

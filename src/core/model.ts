@@ -179,7 +179,7 @@ export interface CutoverCopies {
  * `error`: the stream cannot catch up until it is dealt with; `warning`: it slows or risks it.
  */
 export interface LatencyCause {
-  kind: 'long-transaction' | 'apply-errors' | 'target-lock' | 'full-identity-scan' | 'apply-worker-down' | 'slot-inactive' | 'slot-lost';
+  kind: 'long-transaction' | 'apply-errors' | 'target-lock' | 'full-identity-scan' | 'apply-worker-down' | 'slot-inactive' | 'slot-lost' | 'ddl-refused';
   severity: 'error' | 'warning';
   /** Which server shows it. */
   side: 'source' | 'target';
@@ -295,7 +295,8 @@ export interface RunnerInfo {
 /** A replication object pgflex made and that is still on a server. */
 export interface ReplicationLeftover {
   server: 'source' | 'target';
-  kind: 'slot' | 'publication' | 'subscription' | 'heartbeat';
+  /** ddl: the event triggers, functions and queue table of replicated DDL (named by their replication name). */
+  kind: 'slot' | 'publication' | 'subscription' | 'heartbeat' | 'ddl';
   name: string;
   database: string;
   /** Slots: WAL the source keeps for it, in bytes (it grows until the slot is dropped). */

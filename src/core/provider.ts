@@ -41,6 +41,8 @@ export interface MigrationSpec {
    * encrypts without verifying (sslmode=require) instead of refusing. Shown as a warning.
    */
   allowWeakerReplicationTls?: boolean;
+  /** Online, direct: DDL committed on the source while streaming is applied on the target (needs a source superuser). */
+  replicateDdl?: boolean;
   /** Azure knobs. */
   setupLogicalReplication?: boolean;
   migrationInstanceResourceId?: string;

@@ -216,6 +216,7 @@ export class DirectMigrationRun {
           mode: this.spec.mode,
           overwrite: this.spec.overwrite,
           migrateRoles: this.spec.migrateRoles,
+          replicateDdl: this.spec.replicateDdl,
           pgDumpPath: this.tools.pgDump,
           psqlPath: this.tools.psql,
           allowWeakerReplicationTls: this.spec.allowWeakerReplicationTls,

@@ -135,7 +135,7 @@ export async function dumpToString(tools: PgTools, source: ConnInfo, o: DumpOpti
       const text = Buffer.concat(out).toString('utf8');
       try {
         checkRestrictKey(text, `of the ${o.section} schema of database "${source.database}"`);
-        resolve(text);
+        resolve(withoutPgflexEventTriggers(text));
       } catch (e) {
         reject(e);
       }
@@ -161,4 +161,13 @@ export async function applySql(tools: PgTools, target: ConnInfo, sql: string, wh
     child.stdin.on('error', () => undefined);
     child.stdin.end(sql);
   });
+}
+
+/**
+ * pg_dump copies event triggers whatever schemas it is told to leave out: pgflex's own (online
+ * migrations that replicate DDL) must not reach the target, where they would queue the
+ * target's own DDL, starting with the schema copy's index builds.
+ */
+export function withoutPgflexEventTriggers(sql: string): string {
+  return sql.replace(/^CREATE EVENT TRIGGER "pgflex_[^"]*"[\s\S]*?;$/gm, '').replace(/^ALTER EVENT TRIGGER "pgflex_[^"]*"[^\n]*;$/gm, '');
 }

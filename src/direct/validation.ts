@@ -22,6 +22,8 @@ export interface DirectValidationInput {
   overwrite: boolean;
   /** Roles are migrated too (owners and grants kept). */
   migrateRoles?: boolean;
+  /** Online: schema changes are replicated (needs event triggers on the source). */
+  replicateDdl?: boolean;
   /** Path of the pg_dump the engine will use (checked against the source's major version). Default `pg_dump` on PATH. */
   pgDumpPath?: string;
   /** Path of the psql that applies the dump (checked with pg_dump). Default `psql` on PATH. */
@@ -115,6 +117,7 @@ export async function gatherFacts(input: DirectValidationInput): Promise<Validat
     engine: input.engine ?? (input.azureTarget ? 'azure' : 'direct'),
     overwrite: input.overwrite,
     migrateRoles: input.migrateRoles,
+    replicateDdl: input.replicateDdl,
     databases: input.databases,
     source: src,
     target: tgt,

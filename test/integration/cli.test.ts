@@ -157,6 +157,9 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     const hyphen = await cli([...base, '--database', 'x', '--name', '-x1'], env).done;
     assert.equal(hyphen.code, 2);
     assert.match(hyphen.stderr, /starts with a hyphen/);
+    const ddl = await cli([...base, '--database', 'x', '--replicate-ddl'], env).done;
+    assert.equal(ddl.code, 2);
+    assert.match(ddl.stderr, /--replicate-ddl .* use it with --mode online/);
   });
 
   it('exits 1 naming the server on a wrong password, without printing it', async () => {

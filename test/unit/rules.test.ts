@@ -226,6 +226,21 @@ describe('validation rules: online mode', () => {
     assert.ok(p.messages!.some((m) => m.state === 'Succeeded' && /replication connections/.test(m.message)));
   });
 
+  it('replicating schema changes fails a source user who is not a superuser (a managed admin role included), and only when asked', () => {
+    const f = cleanFacts({ replicateDdl: true });
+    src(f).user = { name: 'admin', superuser: false, createdb: true, createrole: true, replication: true, memberOf: ['azure_pg_admin'] };
+    const p = serverItem(runRules(f), 'SourcePrivilegesValidation');
+    assert.equal(p.state, 'Failed');
+    assert.ok(p.messages!.some((m) => m.state === 'Failed' && /event triggers/.test(m.message) && /managed service/.test(m.message)), JSON.stringify(p.messages));
+    assert.match(p.correctiveAction!, /superuser of the source, or migrate without replicating schema changes/);
+    const plain = serverItem(runRules({ ...f, replicateDdl: undefined }), 'SourcePrivilegesValidation');
+    assert.ok(!plain.messages!.some((m) => /event triggers/.test(m.message)));
+    src(f).user = { ...src(f).user, superuser: true };
+    const su = serverItem(runRules(f), 'SourcePrivilegesValidation');
+    assert.equal(su.state, 'Succeeded');
+    assert.ok(su.messages!.some((m) => /event triggers/.test(m.message)));
+  });
+
   it('fails when a non-superuser cannot publish tables it does not own', () => {
     const f = cleanFacts();
     src(f).user = { name: 'migrator', superuser: false, createdb: false, createrole: false, replication: true, memberOf: [] };

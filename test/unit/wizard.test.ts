@@ -135,6 +135,10 @@ describe('wizard rules', () => {
     const spec = specFromDraft(d);
     assert.equal(spec.migrateRoles, true);
     assert.equal(specFromDraft(filled()).migrateRoles, false);
+    // Replicating schema changes is a direct, online choice: it never reaches an offline spec.
+    assert.equal(specFromDraft({ ...d, replicateDdl: true }).replicateDdl, true);
+    assert.equal(specFromDraft({ ...d, mode: 'Offline', replicateDdl: true }).replicateDdl, undefined);
+    assert.equal(spec.replicateDdl, undefined);
     assert.equal(spec.source.id, 'direct:src.example:5432@admin');
     assert.equal(spec.target.port, 5433);
     assert.deepEqual(spec.databases, ['orders', 'billing']);

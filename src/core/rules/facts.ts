@@ -139,6 +139,8 @@ export interface ValidationFacts {
   migrateRoles?: boolean;
   /** Online, direct engine: the target may replicate over TLS weaker than the source's SSL mode. */
   allowWeakerReplicationTls?: boolean;
+  /** Online: DDL committed on the source while streaming is replicated (event triggers on the source). */
+  replicateDdl?: boolean;
   /** Databases chosen, in the user's order. */
   databases: string[];
   source: Probe<ServerFacts>;

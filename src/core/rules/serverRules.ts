@@ -265,6 +265,15 @@ export function sourcePrivilegesRule(f: ValidationFacts): ValidationSummaryItem 
     } else {
       messages.push(ok(`User "${user}" may open replication connections on the source.`));
     }
+    if (f.replicateDdl) {
+      if (src.user.superuser) {
+        messages.push(ok(`User "${user}" is a superuser of the source, so it may create the event triggers that queue schema changes for the target.`));
+      } else {
+        code ??= CODE.replicationRole;
+        messages.push(fail(`Replicating schema changes needs event triggers on the source, which only a superuser may create; user "${user}" is not one${isMemberOf(src, 'azure_pg_admin') || isMemberOf(src, 'rds_superuser') ? ' (a managed service\'s admin role is not a superuser)' : ''}.`));
+        actions.push('Migrate as a superuser of the source, or migrate without replicating schema changes and apply any DDL to both servers yourself while the migration streams.');
+      }
+    }
     if (!src.user.superuser) {
       for (const db of readDatabases(f)) {
         const notOwned = db.tables.filter((t) => !t.owned).map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`);

@@ -11,6 +11,7 @@ import { connFromRef } from '../connInfo';
 import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
 import { currentRunner } from '../liveness';
 import { CutoverError, cutoverDatabase } from './cutover';
+import { DdlFollower, type DdlReport } from './ddlFollower';
 import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
 import { findLeftovers, describeLeftover, type Leftover } from './leftovers';
 import { cleanupCommand } from '../../core/leftovers';
@@ -45,7 +46,7 @@ function dbsOf(rec: MigrationRecord, secrets: Secrets, only?: string[]): OnlineD
   const target = connFromRef(rec.spec.target, secrets.targetPassword, 'target');
   return rec.spec.databases
     .filter((d) => !only || only.includes(d))
-    .map((database) => ({ migration: rec.spec.name, database, source, target }));
+    .map((database) => ({ migration: rec.spec.name, database, source, target, replicateDdl: rec.spec.replicateDdl }));
 }
 
 function details(m: Migration): Record<string, DatabaseMigrationState> {
@@ -69,6 +70,16 @@ function applySample(d: DatabaseMigrationState, s: StreamSample): void {
   else if (!s.workerRunning) d.message = 'Replication is interrupted (the subscription worker on the target is not running); PostgreSQL retries by itself every few seconds.';
   else d.message = `Streaming; latency ${d.latency} s.`;
 }
+
+/** Replicated DDL's state on the database: warnings kept, a refused statement first among the causes. */
+function applyDdl(d: DatabaseMigrationState, r: DdlReport): void {
+  if (r.warnings.length) d.warnings = [...new Set([...(d.warnings ?? []), ...r.warnings])];
+  if (!r.refused) return;
+  d.latencyCauses = [r.refused, ...(d.latencyCauses ?? []).filter((c) => c.kind !== 'ddl-refused')];
+  d.message = r.refused.summary;
+}
+
+const stalled = (s: StreamSample) => !s.workerRunning || (s.causes ?? []).some((c) => c.kind === 'apply-errors' || c.kind === 'apply-worker-down');
 
 /**
  * Cut over the given databases (default: all still waiting), updating `sink`'s model.
@@ -96,7 +107,7 @@ export async function performCutover(rec: MigrationRecord, secrets: Secrets, sin
       d.verification = r.verification;
       d.latency = 0;
       d.endedOn = new Date().toISOString();
-      if (r.warnings.length) d.warnings = [...(d.warnings ?? []), ...r.warnings];
+      if (r.warnings.length) d.warnings = [...new Set([...(d.warnings ?? []), ...r.warnings])];
       d.message = r.problems.length
         ? `Cut over in ${d.cutoverSeconds} s, but some replication objects could not be removed: ${r.problems.join(' ')}`
         : `Cut over in ${d.cutoverSeconds} s (drain ${r.steps.drain} s, sequences ${r.steps.sequences} s,${r.resynced.tables || r.resynced.largeObjects ? ` ${r.resynced.tables} unlogged tables and ${r.resynced.largeObjects} large objects copied again ${r.steps.resync} s,` : ''} row counts ${r.steps.verify} s, cleanup ${r.steps.cleanup} s); ${r.sequencesSet} sequences set; row counts equal in ${r.verification.tablesChecked} tables.`;
@@ -210,6 +221,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
   Object.assign(rec, currentRunner());
   save();
   const monitors = new Map<string, LatencyMonitor>();
+  const followers = new Map<string, DdlFollower>();
   const refreshMonitors = () => {
     for (const db of dbsOf(rec, ref.secrets)) {
       const waiting = details(sink.migration)[db.database]?.migrationState === 'WaitingForCutoverTrigger';
@@ -217,9 +229,12 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
         const mon = new LatencyMonitor(db);
         mon.start();
         monitors.set(db.database, mon);
+        if (db.replicateDdl) followers.set(db.database, new DdlFollower(db));
       } else if (!waiting && monitors.has(db.database)) {
         void monitors.get(db.database)!.stop();
         monitors.delete(db.database);
+        void followers.get(db.database)?.close();
+        followers.delete(db.database);
       }
     }
   };
@@ -245,7 +260,11 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
       });
       refreshMonitors();
       const samples = await Promise.all([...monitors.entries()].map(async ([db, mon]) => [db, await mon.sample()] as const));
-      for (const [db, s] of samples) applySample(details(sink.migration)[db], s);
+      for (const [db, s] of samples) {
+        applySample(details(sink.migration)[db], s);
+        const f = followers.get(db);
+        if (f) applyDdl(details(sink.migration)[db], await f.tick(stalled(s)));
+      }
       saved.changed();
       const now = sink.migration.currentStatus?.state;
       if (now === 'Succeeded' || now === 'Canceled') return now;
@@ -263,6 +282,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
   } finally {
     watchers.delete(key);
     await Promise.all([...monitors.values()].map((x) => x.stop()));
+    await Promise.all([...followers.values()].map((x) => x.close()));
     rec.pid = undefined;
     save();
   }
@@ -365,7 +385,13 @@ export async function statusOnline(ref: OnlineRef, view?: Migration): Promise<Mi
   if (state === 'WaitingForUserAction' && !watchedElsewhere(rec, ref) && ref.secrets.sourcePassword !== undefined) {
     for (const db of dbsOf(rec, ref.secrets)) {
       const d = details(m)[db.database];
-      if (d?.migrationState === 'WaitingForCutoverTrigger') applySample(d, await measureOnce(db));
+      if (d?.migrationState !== 'WaitingForCutoverTrigger') continue;
+      const s = await measureOnce(db);
+      applySample(d, s);
+      if (db.replicateDdl) {
+        const f = new DdlFollower(db);
+        applyDdl(d, await f.tick(stalled(s)).finally(() => f.close()));
+      }
     }
   }
   if (state === 'Succeeded' || state === 'Canceled' || state === 'Failed') {

@@ -3,6 +3,7 @@ import { qualified } from '../../core/format';
 import type { Verification } from '../../core/model';
 import { connect } from '../../pg/connection';
 import { applyDatabaseSettings, readDatabaseSettings } from '../dbSettings';
+import { syncCreatedTables } from './ddlFollower';
 import { beat, readHeartbeat } from './heartbeat';
 import { resyncUnreplicated } from './resync';
 import { monitorApp, nameOf, removeReplication, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
@@ -50,6 +51,13 @@ export async function cutoverDatabase(db: OnlineDb, opts: { timeoutMs?: number; 
       }
       opts.onWaiting?.((Date.now() - marker.at) / 1000);
       await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (db.replicateDdl) {
+      // Tables created on the source since the watcher's last refresh join the subscription now.
+      const src = source;
+      await syncCreatedTables(target, name, async () => void (await beat(src, name)), Math.max(1000, until - Date.now())).catch((e) => {
+        throw new CutoverError(`Cutover of "${db.database}" stopped: ${e instanceof Error ? e.message : String(e)}. Nothing was removed; retry the cutover or cancel the migration.`);
+      });
     }
     const drained = Date.now();
     const sequencesSet = await syncSequences(source, target);

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ReplicationLeftover } from '../../core/model';
 import { describeLeftover } from '../../core/leftovers';
 import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
+import { dropDdlObjects } from './ddlCapture';
 import { dropHeartbeat, HEARTBEAT_TABLE } from './heartbeat';
 import { belongsTo, isPgflexObject } from './names';
 import { dropSlot } from './replicationObjects';
@@ -37,6 +38,15 @@ async function eachDatabase(server: ConnInfo, fn: (client: pg.Client, db: string
       await c.end().catch(() => undefined);
     }
   }
+}
+
+/** Replication names with DDL objects in this database (queue tables, event triggers). */
+async function ddlObjectNames(c: pg.Client): Promise<string[]> {
+  const r = await c.query(
+    `SELECT regexp_replace(c.relname, '_ddl$', '') AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+      WHERE s.nspname = 'pgflex' AND c.relkind = 'r' AND c.relname LIKE 'pgflex\\_%\\_ddl'
+     UNION SELECT regexp_replace(evtname, '_(ddl|drop)$', '') FROM pg_event_trigger WHERE evtname LIKE 'pgflex\\_%' ORDER BY 1`);
+  return r.rows.map((x: { n: string }) => x.n);
 }
 
 async function heartbeatRows(c: pg.Client): Promise<string[]> {
@@ -95,6 +105,7 @@ export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnI
       const p = await c.query('SELECT pubname FROM pg_publication ORDER BY 1');
       for (const row of p.rows) if (mine(row.pubname)) out.push({ server: 'source', kind: 'publication', name: row.pubname, database: db });
       for (const n of await heartbeatRows(c)) if (mine(n)) out.push({ server: 'source', kind: 'heartbeat', name: n, database: db });
+      for (const n of await ddlObjectNames(c)) if (mine(n)) out.push({ server: 'source', kind: 'ddl', name: n, database: db });
     });
   }
   if (servers.target) {
@@ -110,6 +121,7 @@ export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnI
       for (const row of p.rows) if (mine(row.pubname)) out.push({ server: 'target', kind: 'publication', name: row.pubname, database: db });
       // Extra rows replicated from other migrations are not leftovers of this target.
       for (const n of await heartbeatRows(c)) if (mine(n) && (subs.has(n) || migration !== undefined)) out.push({ server: 'target', kind: 'heartbeat', name: n, database: db });
+      for (const n of await ddlObjectNames(c)) if (mine(n)) out.push({ server: 'target', kind: 'ddl', name: n, database: db });
     });
   }
   return out;
@@ -117,7 +129,7 @@ export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnI
 
 /** Remove the given leftovers: subscriptions first, then slots, publications, heartbeats. */
 export async function removeLeftovers(servers: { source?: ConnInfo; target?: ConnInfo }, leftovers: Leftover[]): Promise<{ removed: Leftover[]; problems: string[] }> {
-  const order: Leftover['kind'][] = ['subscription', 'heartbeat', 'slot', 'publication'];
+  const order: Leftover['kind'][] = ['subscription', 'ddl', 'heartbeat', 'slot', 'publication'];
   const sorted = [...leftovers].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   const removed: Leftover[] = [];
   const problems: string[] = [];
@@ -133,6 +145,7 @@ export async function removeLeftovers(servers: { source?: ConnInfo; target?: Con
         if (l.kind === 'subscription') await dropSubscription(c, l.name);
         else if (l.kind === 'slot') await dropSlot(c, l.name);
         else if (l.kind === 'publication') await dropPublication(c, l.name);
+        else if (l.kind === 'ddl') await dropDdlObjects(c, l.name);
         else await dropHeartbeat(c, l.name, l.server);
       } finally {
         await c.end().catch(() => undefined);

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { isCertificateRefusal, planReplicationTls, WEAKER_FLAG, weakerPlan } from '../../core/replicationTls';
 import { connect, resolvePassword, withDatabase, type ConnInfo } from '../../pg/connection';
+import { canCaptureDdl, dropDdlObjects, installDdlCapture } from './ddlCapture';
+import { installDdlApply } from './ddlApply';
 import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
 import { replicationName } from './names';
 import { createPublication, dropPublication, replicaIdentityMessage, serverMajor, tablesWithoutReplicaIdentity, type PublicationInfo } from './publication';
@@ -17,6 +19,8 @@ export interface OnlineDb {
   target: ConnInfo;
   /** The migration accepts replication TLS weaker than the source's SSL mode (MigrationSpec.allowWeakerReplicationTls). */
   allowWeakerTls?: boolean;
+  /** DDL committed on the source while streaming is applied on the target (ddlCapture.ts). */
+  replicateDdl?: boolean;
 }
 
 export function nameOf(db: OnlineDb): string {
@@ -59,7 +63,13 @@ export async function prepareSource(db: OnlineDb): Promise<PreparedSource> {
     const sourceMajor = await serverMajor(client);
     const keyless = await tablesWithoutReplicaIdentity(client);
     if (keyless.length) throw new Error(replicaIdentityMessage(db.database, keyless));
+    if (db.replicateDdl && !(await canCaptureDdl(client))) {
+      throw new Error(`Replicating schema changes of "${db.database}" needs event triggers on the source, which only a superuser may create, and user "${db.source.user}" is not one (managed services such as Azure Database for PostgreSQL do not give one). Migrate as a superuser of the source, or without replicating schema changes (then apply DDL to both servers yourself while streaming). No replication object was created.`);
+    }
     const totals = await tupleTotals(client);
+    // Before the publication and the slot: every statement after the slot's snapshot is queued.
+    // A superuser publishes FOR ALL TABLES, so tables created while streaming are published.
+    if (db.replicateDdl) await installDdlCapture(client, name);
     await createSourceHeartbeat(client, name, db.migration, db.database, totals.inserts + totals.updates + totals.deletes);
     const publication = await createPublication(client, name);
     const slot = await SnapshotSlot.create(sourceConn(db), name);
@@ -76,7 +86,8 @@ export async function prepareSource(db: OnlineDb): Promise<PreparedSource> {
  */
 export async function startSubscription(db: OnlineDb, sourceMajor: number): Promise<{ withs: string[]; weaker?: string }> {
   const name = nameOf(db);
-  const binarySafe = await withClientOf(sourceConn(db), binaryTransferSafe);
+  // Types created while streaming could not be told apart in binary form: text then.
+  const binarySafe = !db.replicateDdl && (await withClientOf(sourceConn(db), binaryTransferSafe));
   const target = await connect(targetConn(db));
   try {
     const src = sourceConn(db);
@@ -85,6 +96,7 @@ export async function startSubscription(db: OnlineDb, sourceMajor: number): Prom
     const plan = planReplicationTls({ sslMode: source.sslMode, targetMajor: await serverMajor(target), allowWeaker: !!db.allowWeakerTls });
     if (!plan.ok) throw new Error(`${plan.reason} ${plan.fix}`);
     await createTargetHeartbeat(target, name, db.migration, db.database, await tupleTotals(target));
+    if (db.replicateDdl) await installDdlApply(target, name);
     const create = (tls: string[]) => createSubscription(target, source, { name, publication: name, sourceMajor, binarySafe, tls });
     try {
       return { withs: await create(plan.params), weaker: plan.weaker };
@@ -177,11 +189,14 @@ export async function removeReplication(db: OnlineDb): Promise<RemovalReport> {
   };
   await side(targetConn(db, monitorApp(db)), [
     [`subscription ${name} on the target`, (t) => dropSubscription(t, name)],
+    [`schema-change queue of ${name} on the target`, (t) => dropDdlObjects(t, name)],
     [`heartbeat of ${name} on the target`, (t) => dropHeartbeat(t, name, 'target')],
     // The schema copy (pg_dump's post-data) brings the publication to the target as well.
     [`publication ${name} on the target`, dropPub],
   ]);
   await side(sourceConn(db, monitorApp(db)), [
+    // Event triggers first: nothing is queued any more while the rest goes.
+    [`event triggers and schema-change queue of ${name} on the source`, (s) => dropDdlObjects(s, name)],
     [`replication slot ${name} on the source`, (s) => dropSlot(s, name)],
     [`publication ${name} on the source`, dropPub],
     [`heartbeat of ${name} on the source`, (s) => dropHeartbeat(s, name, 'source')],

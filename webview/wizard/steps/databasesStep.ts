@@ -76,6 +76,12 @@ function databasesView(c: WizardPage): Child {
     c.draft.migrateRoles ? h('p', { class: 'hint', id: 'migrate-roles-note' }, c.draft.provider === 'azure'
       ? 'The Azure migration service carries roles, ownership and grants from a Single Server source (not PostgreSQL 16); passwords of roles other than the admin are not copied.'
       : 'Roles are created on the target where missing, with their members, memberships and settings; passwords come along when the source user may read them (a superuser). SUPERUSER, REPLICATION and BYPASSRLS never do.') : null,
+    c.draft.provider === 'direct' && c.draft.mode === 'Online'
+      ? h('vscode-checkbox', { id: 'replicate-ddl', checked: Boolean(c.draft.replicateDdl), onchange: (e: Event) => c.update({ replicateDdl: checkedOf(e) }) }, 'Replicate schema changes: DDL run on the source while the migration streams is applied on the target')
+      : null,
+    c.draft.provider === 'direct' && c.draft.mode === 'Online' && c.draft.replicateDdl
+      ? h('p', { class: 'hint', id: 'replicate-ddl-note' }, 'Needs a superuser on the source (event triggers). Publications, subscriptions and DDL run inside functions or DO blocks are not replicated and are listed as warnings.')
+      : null,
   ];
 }
 

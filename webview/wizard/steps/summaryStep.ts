@@ -24,6 +24,7 @@ export function summaryRows(d: WizardDraft): [string, string][] {
     ['Databases', d.databases.join(', ')],
     ['Overwrite existing target databases', d.overwrite ? 'Yes' : 'No'],
     ['Migrate roles, owners and grants', d.migrateRoles ? 'Yes' : 'No'],
+    ...(d.provider === 'direct' && d.mode === 'Online' ? [['Replicate schema changes', d.replicateDdl ? 'Yes' : 'No'] as [string, string]] : []),
   ];
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
 import { connFromRef } from '../connInfo';
-import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { recordNameProblem, RecordNameError, runnerAlive, type MigrationRecord, type RecordStore } from '../store';
 import { CutoverError, cutoverDatabase } from './cutover';
 import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
 import { findLeftovers, describeLeftover } from './leftovers';
@@ -50,7 +50,11 @@ function details(m: Migration): Record<string, DatabaseMigrationState> {
   return (((m.currentStatus ??= {}).currentSubStateDetails ??= {}).dbDetails ??= {});
 }
 
-const requestFile = (ref: OnlineRef) => path.join(ref.store.dir, ref.targetKey, `${ref.name}.cutover`);
+const requestFile = (ref: OnlineRef) => {
+  const problem = recordNameProblem(ref.name);
+  if (problem) throw new RecordNameError(problem);
+  return path.join(ref.store.dir, ref.targetKey, `${ref.name}.cutover`);
+};
 
 /** Ask the process watching the migration to cut over (all databases when `dbs` is empty). */
 export function requestCutover(ref: OnlineRef, dbs: string[] = []): void {

@@ -27,28 +27,21 @@ export function formatBytes(n: number | undefined): string {
   return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** Quote a PostgreSQL identifier only where needed. */
+/**
+ * The one way pgflex writes an identifier into SQL: always double-quoted. Quoting only "where
+ * needed" depends on the server's reserved words (`system_user` became reserved in 16), and a
+ * name from the source's catalog can be anything, so every identifier is quoted.
+ */
 export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
+/** A string literal that reads the same whatever standard_conforming_strings is (as quote_literal). */
 export function quoteLiteral(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+  const body = s.replace(/'/g, "''");
+  return s.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }
-
-const RESERVED = new Set([
-  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast',
-  'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role',
-  'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do',
-  'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in',
-  'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not',
-  'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select',
-  'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user',
-  'using', 'variadic', 'when', 'where', 'window', 'with', 'authorization', 'binary', 'collation', 'concurrently',
-  'cross', 'current_schema', 'freeze', 'full', 'ilike', 'inner', 'is', 'isnull', 'join', 'left', 'like',
-  'natural', 'notnull', 'outer', 'overlaps', 'right', 'similar', 'tablesample', 'verbose',
-]);

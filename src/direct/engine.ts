@@ -28,6 +28,7 @@ import { applyDatabaseSettings, readDatabaseSettings } from './dbSettings';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
+import { HEARTBEAT_SCHEMA } from './online/names';
 import { onlineDb, onlineSnapshot, removeOnlineObjects, resetForOnline, startOnlineStream } from './online/engineHooks';
 
 export interface EngineOptions {
@@ -89,6 +90,8 @@ export class DirectMigrationRun {
     previous?: MigrationRecord,
   ) {
     const now = new Date().toISOString();
+    // pgflex's own heartbeat schema is made on the target by the migration itself, never copied.
+    if (spec.mode === 'Online') this.opts = { ...opts, excludeSchemas: [...(opts.excludeSchemas ?? []), HEARTBEAT_SCHEMA] };
     this.source = connFromRef(spec.source, secrets.sourcePassword, 'source');
     this.target = connFromRef(spec.target, secrets.targetPassword, 'target');
     this.tools = opts.tools ?? defaultTools();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { qualified } from '../../core/format';
 import type { Verification } from '../../core/model';
-import { connect } from '../../pg/connection';
+import { connect } from '../sessions';
 import { applyDatabaseSettings, readDatabaseSettings } from '../dbSettings';
 import { beat, readHeartbeat } from './heartbeat';
 import { resyncUnreplicated } from './resync';

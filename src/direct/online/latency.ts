@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { connect } from '../../pg/connection';
+import { connect } from '../sessions';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
 import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
+import { withDatabase, type ConnInfo } from '../../pg/connection';
+import { connect } from '../sessions';
 import { dropHeartbeat, HEARTBEAT_TABLE } from './heartbeat';
 import { belongsTo, isPgflexObject } from './names';
 import { dropSlot } from './replicationObjects';

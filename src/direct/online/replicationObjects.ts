@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
+import { withDatabase, type ConnInfo } from '../../pg/connection';
+import { connect } from '../sessions';
 import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
 import { replicationName } from './names';
 import { createPublication, dropPublication, replicaIdentityMessage, serverMajor, tablesWithoutReplicaIdentity, type PublicationInfo } from './publication';

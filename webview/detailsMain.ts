@@ -1,5 +1,6 @@
 /** One migration's details page: everything arrives through messages; the state keeps only the ref. */
-import { h, registerToolkit, replace } from './lib/dom';
+import { h, replace } from './lib/dom';
+import { registerToolkit } from './lib/toolkit';
 import { connectHost, vscodeApi } from './lib/host';
 import { detailsEvents, detailsMethods, type DetailsMethods } from '../src/contract/protocol';
 import { confirmCancel, confirmCutover } from './details/dialogs';

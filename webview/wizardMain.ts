@@ -1,5 +1,6 @@
-/** The new-migration wizard page: the portal's tabs, driven by the pure rules in wizard/rules.ts. */
-import { registerToolkit, replace, h } from './lib/dom';
+/** The new-migration wizard page: the portal's tabs, one step per file in wizard/steps/. */
+import { replace, h } from './lib/dom';
+import { registerToolkit } from './lib/toolkit';
 import { connectHost, vscodeApi } from './lib/host';
 import { checkDraft, wizardEvents, wizardMethods } from '../src/contract/protocol';
 import { WizardController } from './wizard/controller';

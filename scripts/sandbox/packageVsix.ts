@@ -25,7 +25,7 @@ export async function packageVsix(opts: { build?: boolean } = {}): Promise<strin
   if (opts.build ?? true) await node([path.join(ROOT, 'esbuild.mjs'), '--production'], 'Building the extension (node esbuild.mjs --production)');
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'pgflex-vsix-')), 'pgflex.vsix');
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await node([vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], 'Packaging the extension (vsce package)');
+  await node([vsce, 'package', '--no-dependencies', '--out', out], 'Packaging the extension (vsce package)');
   if (!existsSync(out)) throw new Error(`vsce reported success but wrote no ${out}`);
   return out;
 }

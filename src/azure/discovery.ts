@@ -5,7 +5,8 @@
  */
 import type { Server } from '@azure/arm-postgresql-flexible';
 import type { Migration } from '../core/model';
-import { parseFlexibleServerId, parseSingleServerId, vCoresFromSkuName, type AzureServerId } from './ids';
+import { parseFlexibleServerId, parseSingleServerId, type AzureServerId } from '../core/ids';
+import { vCoresFromSkuName } from './sku';
 import { AzureMigrationProvider, MIGRATIONS_API_VERSION } from './provider';
 import type { AzureSession } from './session';
 

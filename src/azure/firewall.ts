@@ -4,7 +4,7 @@
  */
 import { explainArmError } from './errors';
 import { firewallAddressProblem } from './publicAddress';
-import type { AzureServerId } from './ids';
+import type { AzureServerId } from '../core/ids';
 import type { AzureSession } from './session';
 
 /**

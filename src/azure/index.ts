@@ -30,7 +30,7 @@
  */
 import { AzureDiscovery } from './discovery';
 import { allowClientAddress } from './firewall';
-import type { AzureServerId } from './ids';
+import type { AzureServerId } from '../core/ids';
 import { AzureServerParameters } from './parameters';
 import { AzureMigrationProvider } from './provider';
 import { AzureSession, type AzureSessionOptions } from './session';
@@ -62,5 +62,6 @@ export { refusedClientAddress, lookupPublicAddress, firewallRuleName } from './f
 export { migrationDeadlines, activeMigration, LIFETIME_MS, CUTOVER_WINDOW_MS, type MigrationDeadlines, type Deadline } from './limits';
 export { AzureError, explainArmError, type AzureErrorKind } from './errors';
 export { cliCredential, sessionCredential, staticTokenCredential, SignInRequiredError, type GetSession, type SessionLike, type TokenCredential } from './credential';
-export { flexibleServerId, singleServerId, parseFlexibleServerId, parseSingleServerId, hostSourceId, parseHostSourceId, vCoresFromSkuName, type AzureServerId } from './ids';
+export { flexibleServerId, singleServerId, parseFlexibleServerId, parseSingleServerId, hostSourceId, parseHostSourceId, type AzureServerId } from '../core/ids';
+export { vCoresFromSkuName } from './sku';
 export { fromArmJson, fromSdkMigration, toSdkCreate, cutoverPatch, cancelPatch, type AzureCreateRequest } from './mapping';

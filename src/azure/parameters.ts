@@ -5,7 +5,8 @@
  * applying a rule's `fix`.
  */
 import { AzureError, explainArmError } from './errors';
-import { vCoresFromSkuName, type AzureServerId } from './ids';
+import type { AzureServerId } from '../core/ids';
+import { vCoresFromSkuName } from './sku';
 import type { AzureSession } from './session';
 
 /** What the validation rules take as `azureTarget` (see src/direct/validation.ts). */

@@ -7,7 +7,7 @@ import { isTerminal, type Migration } from '../core/model';
 import { checkMigrationName, type NameCheck } from '../core/names';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../core/provider';
 import { AzureError, explainArmError } from './errors';
-import { flexibleServerId, hostSourceId, parseSingleServerId, requireFlexibleServerId, type AzureServerId } from './ids';
+import { flexibleServerId, hostSourceId, parseSingleServerId, requireFlexibleServerId, type AzureServerId } from '../core/ids';
 import { activeMigration } from './limits';
 import { cancelPatch, cutoverPatch, fromArmJson, fromSdkMigration, toSdkCreate, type AzureCreateRequest } from './mapping';
 import type { AzureSession } from './session';

@@ -5,6 +5,7 @@
  * Passwords come from the URL or PGFLEX_SOURCE_PASSWORD / PGFLEX_TARGET_PASSWORD and are
  * never printed.
  */
+import { causeLine, rankedCauses } from '../core/causes';
 import type { Migration, MigrationMode, MigrationOption } from '../core/model';
 import { isTerminal } from '../core/model';
 import { formatBytes, formatDuration } from '../core/format';
@@ -270,6 +271,7 @@ class Progress {
         process.stderr.write(`${d.databaseName}: verification (${v.mode}) ${v.state}, ${v.tablesChecked} tables${v.mismatches.length ? `; mismatches: ${v.mismatches.map((x) => x.table).join(', ')}` : ''}\n`);
       }
       for (const w of d.warnings ?? []) process.stderr.write(`${d.databaseName}: ${w}\n`);
+      for (const c of rankedCauses(d)) process.stderr.write(`${d.databaseName}: ${causeLine(c)}\n`);
       if (d.phaseSeconds) process.stderr.write(`${d.databaseName}: ${Object.entries(d.phaseSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}\n`);
     }
   }

@@ -5,6 +5,7 @@
  */
 import type { Migration, MigrationOption } from '../core/model';
 import type { MigrationSpec, ServerRef } from '../core/provider';
+import { directServerId, parseAzureServerId, parseDirectServerId } from '../core/ids';
 import type { ProviderKind, ServerChoice, WizardDraft } from './protocol';
 
 export type Role = 'source' | 'target';
@@ -36,13 +37,9 @@ export function choiceKey(c: ServerChoice): string {
   return `new|${c.host}|${c.port}|${c.user}|${c.database}|${c.sslMode}`;
 }
 
-export function directServerId(c: Pick<ServerChoice, 'host' | 'port' | 'user'>): string {
-  return `direct:${c.host}:${c.port}@${c.user}`;
-}
-
 export function serverRefOf(c: ServerChoice, role: Role, d: Pick<WizardDraft, 'sourceType'>): ServerRef {
   if (c.how === 'azure' && c.azure) {
-    const single = role === 'source' && (d.sourceType === 'PostgreSQLSingleServer' || !/\/flexibleServers\//i.test(c.azure.serverId));
+    const single = role === 'source' && (d.sourceType === 'PostgreSQLSingleServer' || parseAzureServerId(c.azure.serverId)?.kind !== 'flexible');
     return {
       id: c.azure.serverId,
       label: c.azure.serverName,
@@ -85,7 +82,7 @@ export function specFromDraft(d: WizardDraft): MigrationSpec {
 export function draftFromMigration(id: string, m: Migration, provider: ProviderKind, target?: ServerRef, source?: ServerRef): WizardDraft {
   const d = newDraft(id, provider);
   const fromRef = (r: ServerRef | undefined, fallbackId: string | undefined, fqdn: string | undefined): ServerChoice => {
-    const parsed = parseDirectId(r?.id ?? fallbackId);
+    const parsed = parseDirectServerId(r?.id ?? fallbackId);
     const base = emptyChoice();
     if (r && r.kind !== 'direct' && provider === 'azure') {
       return { ...base, how: 'azure', host: r.host, port: r.port, user: r.user, database: r.database ?? 'postgres',
@@ -108,12 +105,7 @@ export function draftFromMigration(id: string, m: Migration, provider: ProviderK
   };
 }
 
-export function parseDirectId(id: string | undefined): { host: string; port: number; user: string } | undefined {
-  const m = /^direct:(.+):(\d+)@(.*)$/.exec(id ?? '');
-  return m ? { host: m[1], port: Number(m[2]), user: m[3] } : undefined;
-}
-
 function azurePickFromId(id: string, label: string): ServerChoice['azure'] {
-  const m = /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)/i.exec(id);
-  return { subscriptionId: m?.[1] ?? '', resourceGroup: m?.[2] ?? '', serverId: id, serverName: m?.[3] ?? label };
+  const s = parseAzureServerId(id);
+  return { subscriptionId: s?.subscriptionId ?? '', resourceGroup: s?.resourceGroup ?? '', serverId: id, serverName: s?.name ?? label };
 }

@@ -5,7 +5,7 @@
  * Both sides check every incoming message with the checkers below before using it.
  */
 import type {
-  DatabaseMigrationState, DbLevelValidationStatus, Migration, MigrationMode, MigrationOption,
+  DatabaseMigrationState, DbLevelValidationStatus, LatencyCause, Migration, MigrationMode, MigrationOption,
   TableProgress, ValidationDetails, ValidationSummaryItem,
 } from '../core/model';
 import { ProtocolError, arr, bool, lit, num, obj, opt, rec, str, type Check } from './check';
@@ -167,6 +167,11 @@ const checkValidation: Check<ValidationDetails> = obj({
 const checkTable: Check<TableProgress> = obj({
   name: str, state: lit('Queued', 'Loading', 'Completed', 'Errored'), bytes: opt(num), rows: opt(num), error: opt(str),
 });
+const checkLatencyCause: Check<LatencyCause> = obj({
+  kind: lit('long-transaction', 'apply-errors', 'target-lock', 'full-identity-scan', 'apply-worker-down', 'slot-inactive', 'slot-lost'),
+  severity: lit('error', 'warning'), side: lit('source', 'target'), summary: str, action: str, command: opt(str),
+  pid: opt(num), ageSeconds: opt(num), query: opt(str), table: opt(str), count: opt(num),
+});
 const checkDbState: Check<DatabaseMigrationState> = obj({
   databaseName: opt(str), migrationState: opt(str), migrationOperation: opt(str), startedOn: opt(str), endedOn: opt(str),
   fullLoadQueuedTables: opt(num), fullLoadErroredTables: opt(num), fullLoadLoadingTables: opt(num), fullLoadCompletedTables: opt(num),
@@ -177,6 +182,9 @@ const checkDbState: Check<DatabaseMigrationState> = obj({
     mismatches: arr(obj({ table: str, source: str, target: str })),
   })),
   cutoverSeconds: opt(num),
+  latencyCauses: opt(arr(checkLatencyCause, 100)),
+  caughtUpSince: opt(str),
+  cutoverCopies: opt(obj({ unloggedTables: num, unloggedBytes: num, largeObjects: num, largeObjectBytes: num })),
 });
 const checkMeta = opt(obj({ location: opt(str), version: opt(str), storageMb: opt(num), sku: opt(obj({ name: opt(str), tier: opt(str) })) }));
 
@@ -213,8 +221,13 @@ export const checkMigration: Check<Migration> = obj({
 });
 
 /** One latency sample per database, kept by the host so the sparkline survives a reload. */
-export interface LatencySample { at: number; seconds: number }
-const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num }), 10_000));
+export interface LatencySample {
+  at: number;
+  seconds: number;
+  /** The database's applied-changes counter at that time (direct engine), for changes per second. */
+  applied?: number;
+}
+const checkSamples: Check<Record<string, LatencySample[]>> = rec(arr(obj({ at: num, seconds: num, applied: opt(num) }), 10_000));
 
 export interface DetailsSnapshot {
   migration: Migration;
@@ -223,8 +236,13 @@ export interface DetailsSnapshot {
   latency: Record<string, LatencySample[]>;
   /** Extra facts for the checklist: whether the direct engine ran ANALYZE. */
   analyzed?: boolean;
+  /** The user's latency thresholds (settings), drawn on the latency chart. */
+  thresholds?: { warningSeconds: number; errorSeconds: number };
 }
-const checkSnapshot: Check<DetailsSnapshot> = obj({ migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool) });
+const checkSnapshot: Check<DetailsSnapshot> = obj({
+  migration: checkMigration, fetchedAt: num, latency: checkSamples, analyzed: opt(bool),
+  thresholds: opt(obj({ warningSeconds: num, errorSeconds: num })),
+});
 
 export interface RefreshInfo {
   /** Seconds until the next automatic refresh; absent when auto-refresh is off or stopped. */

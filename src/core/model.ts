@@ -120,6 +120,12 @@ export interface DatabaseMigrationState {
   incomingChanges?: number;
   /** Seconds the target trails the source during the online phase (0 when caught up). */
   latency?: number;
+  /** pgflex (direct engine): why the stream is behind or stopped, read from both servers. */
+  latencyCauses?: LatencyCause[];
+  /** pgflex (direct engine): since when the latency has stayed 0 with the apply worker running (ISO time). */
+  caughtUpSince?: string;
+  /** pgflex (direct engine): what the cutover will still copy, as the source holds it now. */
+  cutoverCopies?: CutoverCopies;
   message?: string;
   /** pgflex (direct engine): what was left undone without failing (e.g. a setting the target refused). */
   warnings?: string[];
@@ -131,6 +137,37 @@ export interface DatabaseMigrationState {
   cutoverSeconds?: number;
   /** pgflex (direct engine): seconds spent per phase (schema, copy, indexes, sequences, largeObjects, analyze, verify). */
   phaseSeconds?: Record<string, number>;
+}
+
+/** What logical replication cannot carry and the cutover copies again (online, direct engine). */
+export interface CutoverCopies {
+  unloggedTables: number;
+  unloggedBytes: number;
+  largeObjects: number;
+  /** The size of the source's pg_largeobject (all large objects, pages included). */
+  largeObjectBytes: number;
+}
+
+/**
+ * One reason a stream lags or stopped, as the servers show it, with what to do about it.
+ * `error`: the stream cannot catch up until it is dealt with; `warning`: it slows or risks it.
+ */
+export interface LatencyCause {
+  kind: 'long-transaction' | 'apply-errors' | 'target-lock' | 'full-identity-scan' | 'apply-worker-down' | 'slot-inactive' | 'slot-lost';
+  severity: 'error' | 'warning';
+  /** Which server shows it. */
+  side: 'source' | 'target';
+  /** One line: what is wrong. */
+  summary: string;
+  /** What to do about it, in words. */
+  action: string;
+  /** SQL that deals with it, to run on `side` (e.g. ending a backend), when there is one. */
+  command?: string;
+  pid?: number;
+  ageSeconds?: number;
+  query?: string;
+  table?: string;
+  count?: number;
 }
 
 export interface Verification {

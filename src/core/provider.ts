@@ -3,7 +3,7 @@ import type { NameCheck } from './names';
 
 /** Where a server is: enough for the direct engine to connect, or for ARM to find it. */
 export interface ServerRef {
-  /** Stable id: an ARM resource id, or `direct:<host>:<port>@<user>`. */
+  /** Stable id: an ARM resource id, or `direct:<host>:<port>@<user>` (both built and parsed in ./ids). */
   id: string;
   label: string;
   host: string;

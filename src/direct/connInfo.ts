@@ -1,4 +1,5 @@
 /** From a stored ServerRef (no password) and a password held in memory to a ConnInfo. */
+import { directServerId } from '../core/ids';
 import type { ServerRef } from '../core/provider';
 import type { ConnInfo } from '../pg/connection';
 
@@ -16,7 +17,7 @@ export function connFromRef(ref: ServerRef, password: string | undefined, role: 
 
 export function refFromConn(c: ConnInfo): ServerRef {
   return {
-    id: `direct:${c.host}:${c.port}@${c.user}`,
+    id: directServerId(c),
     label: `${c.host}:${c.port}`,
     host: c.host,
     port: c.port,

@@ -1,35 +1,40 @@
 /**
- * One direct offline migration of up to 8 databases, run in this process. It fills the
- * service's model (state InProgress → Succeeded / Failed / Canceled / ValidationFailed;
+ * One direct migration of up to 8 databases, run in this process; what differs between
+ * offline and online is behind a ModeStrategy (modeStrategy.ts). It fills the service's model
+ * (state InProgress → Succeeded / Failed / Canceled / ValidationFailed, or waiting for cutover;
  * substates PerformingPreRequisiteSteps → ValidationInProgress → MigratingData →
  * CompletingMigration → Completed), emits throttled change events, persists the record, and
  * stops within seconds on cancel, leaving no session open on either server.
  */
 import os from 'node:os';
-import type { Migration, TableProgress } from '../core/model';
+import type { DatabaseMigrationState, Migration, TableProgress } from '../core/model';
 import type { MigrationSpec, Secrets } from '../core/provider';
 import { describeServer, explainPgError, withDatabase, type ConnInfo } from '../pg/connection';
 import { BuildLoad } from './buildLoad';
 import { ClientPool } from './clientPool';
 import { connFromRef } from './connInfo';
 import { copyLargeObjects } from './largeObjects';
-import { analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, entriesForTable, postDataKey, runPostDataEntries, type DbContext } from './phases';
+import { DatabaseResume } from './databaseResume';
+import type { ModeStrategy } from './modeStrategy';
+import { offlineMode } from './offlineMode';
+import { analyzeTable, analyzeTarget, applyPreData, buildPostData, copyTables, dbContext, dumpPostData, runPostDataEntries, type DbContext } from './phases';
+import { PhaseClock } from './phaseClock';
 import { checkPgDump, defaultTools, type PgTools } from './pgTools';
-import { foreignKeyTables, keysAsIndexes, quotedAll } from './postData';
+import { keysAsIndexes, quotedAll, type PostDataEntry } from './postData';
+import { PostDataScheduler } from './postDataScheduler';
 import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
-import { exportSnapshot, openInSnapshot } from './snapshot';
+import { openInSnapshot, type ExportedSnapshot } from './snapshot';
 import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
-import { listTables } from './tables';
+import { listTables, type TablePlan } from './tables';
 import { createTargetDatabase } from './targetDatabase';
 import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from './roles';
-import { applyDatabaseSettings, readDatabaseSettings } from './dbSettings';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
 import { HEARTBEAT_SCHEMA } from './online/names';
-import { onlineDb, onlineSnapshot, removeOnlineObjects, resetForOnline, startOnlineStream } from './online/engineHooks';
+import { onlineMode } from './online/onlineMode';
 
 export interface EngineOptions {
   /** Worker budget for the whole migration: this many COPY pipes, and as many index builds. */
@@ -60,6 +65,16 @@ export function defaultJobs(): number {
 
 class Canceled extends Error {}
 
+/** One database as it runs: its connections, its part of the model, its clock. */
+interface DatabaseRun {
+  db: string;
+  ctx: DbContext;
+  d: DatabaseMigrationState;
+  clock: PhaseClock;
+  /** Names the step now running (trace, model). */
+  step(m: string): void;
+}
+
 export class DirectMigrationRun {
   readonly tracker: MigrationTracker;
   /** Resolves with the final model (never rejects). */
@@ -80,6 +95,8 @@ export class DirectMigrationRun {
   private readonly tools: PgTools;
   private readonly budget: WorkerBudget;
   private readonly indexBudget: WorkerBudget;
+  /** What differs between offline and online, chosen once. */
+  private readonly mode: ModeStrategy;
   /** The source's roles, read when roles are migrated (spec.migrateRoles). */
   private sourceRoles: SourceRoles | undefined;
 
@@ -100,6 +117,7 @@ export class DirectMigrationRun {
     this.copying = spec.databases.length;
     this.builds = new BuildLoad(this.budget.size);
     this.sessions = new Sessions(appNameFor(spec.name));
+    this.mode = (spec.mode === 'Online' ? onlineMode : offlineMode)({ spec, sessions: this.sessions, source: this.source, target: this.target });
     const prior = previous?.migration;
     const migration: Migration = {
       name: spec.name,
@@ -220,7 +238,7 @@ export class DirectMigrationRun {
         this.fail(e);
       })));
       if (this.firstError !== undefined || this.canceled) throw this.firstError ?? new Canceled('Canceled.');
-      return this.finish(this.spec.mode === 'Online' ? 'WaitingForUserAction' : 'Succeeded');
+      return this.finish(this.mode.endState);
     } catch (e) {
       if (this.canceled) return this.finish('Canceled');
       this.fail(e);
@@ -266,26 +284,66 @@ export class DirectMigrationRun {
 
   /**
    * Everything of one database up to post-data; returns the completion step (analyze,
-   * verify), run once every database has its data, while the snapshot is still held.
+   * verify, the mode's last step), run once every database has its data, while the snapshot
+   * is still held.
    */
   private async migrateDatabase(db: string, sourceMajor: number): Promise<() => Promise<void>> {
+    const run = this.startDatabase(db, sourceMajor);
+    const { ctx, d, clock, step } = run;
+    const total = clock.start('total');
+    this.mode.prepare(this.resumeOf(db), d);
+    const resume = new DatabaseResume(this.resumeOf(db), () => this.save(), () => this.scheduleSave());
+    if (!resume.created) {
+      step('Creating the target database');
+      await this.createDatabase(ctx);
+      resume.databaseCreated();
+    }
+    const snap = await this.mode.snapshot(db);
+    const tables = await this.tablesOf(run, snap);
+    // The post-data dump runs while the pre-data is applied: both only read the snapshot.
+    const pdDump = dumpPostData(ctx, snap.id);
+    pdDump.catch(() => undefined);
+    if (!resume.schemaApplied) {
+      step('Creating the schema (pre-data)');
+      await clock.time('schema', () => applyPreData(ctx, snap.id));
+      resume.schemaDone();
+    }
+    const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));
+    const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
+    const built = (e: PostDataEntry) => resume.entryBuilt(e);
+    const analyzed = new Set<string>();
+    const early = new PostDataScheduler<TablePlan>(pd.entries, resume.built, {
+      build: (entries) => runPostDataEntries(ctx, pool, entries, true, built),
+      analyze: async (x) => {
+        await analyzeTable(ctx, pool, x.name);
+        analyzed.add(`${x.schema}\0${x.table}`);
+      },
+      failed: (e) => this.fail(e),
+    });
+    step('Copying data');
+    const copyTime = clock.start('copy');
+    const copied = await this.copyData(run, snap, tables, (x) => early.tableCopied(x));
+    copyTime();
+    this.copyEnded();
+    step('Building indexes, constraints and triggers (post-data)');
+    const indexTime = clock.start('indexes');
+    await early.settledAll();
+    await buildPostData(ctx, pd, resume.built, built, pool);
+    indexTime();
+    await this.sequencesAndLargeObjects(run, snap);
+    await pool.closeAll();
+    this.tracker.changed();
+    return () => this.completeDatabase(run, snap, tables, copied, analyzed, total);
+  }
+
+  /** The database's model set going, its connections, its clock. */
+  private startDatabase(db: string, sourceMajor: number): DatabaseRun {
     const t = this.tracker;
     const d = t.db(db);
     d.migrationState = 'InProgress';
     d.startedOn = new Date().toISOString();
     d.phaseSeconds = {};
-    const phases = d.phaseSeconds;
-    const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
-      const start = Date.now();
-      try {
-        return await fn();
-      } finally {
-        phases[phase] = Math.round((phases[phase] ?? 0) * 1000 + (Date.now() - start)) / 1000;
-      }
-    };
     t.changed();
-    const resume = this.resumeOf(db);
-    if (this.spec.mode === 'Online') resetForOnline(resume, d);
     const ctx: DbContext = dbContext(
       { database: db, sourceMajor, sessions: this.sessions, tools: this.tools, budget: this.budget, indexBudget: this.indexBudget, signal: this.controller.signal, excludeSchemas: this.opts.excludeSchemas, keepOwners: Boolean(this.spec.migrateRoles), unowned: this.migration.roles?.unowned, builds: this.builds, trace: this.opts.trace && ((e) => this.opts.trace!(`${db}: ${e}`)) },
       this.source,
@@ -296,92 +354,55 @@ export class DirectMigrationRun {
       d.migrationOperation = m;
       t.changed();
     };
-    const started = Date.now();
-    if (!resume.created) {
-      step('Creating the target database');
-      const src = await this.sessions.open(ctx.source);
-      let enc;
-      try {
-        enc = (await src.query("SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()")).rows[0];
-      } finally {
-        await this.sessions.close(src);
-      }
-      await createTargetDatabase(this.sessions, this.target, db, { overwrite: this.spec.overwrite, encodingFrom: enc });
-      const acl = this.sourceRoles?.databases[db];
-      if (acl) {
-        const admin = await this.sessions.open(this.target);
-        try {
-          await applyDatabaseAcl(admin, db, acl, this.migration.roles?.unowned ?? []);
-        } catch (e) {
-          throw new Error(`Giving database "${db}" its owner and grants on the target failed: ${explainPgError(e, this.target).message} Grant the target user membership in the database's owner role there (or connect as a superuser), or migrate without roles.`);
-        } finally {
-          await this.sessions.close(admin);
-        }
-      }
-      resume.created = true;
-      resume.preData = false;
-      resume.postDataDone = [];
-      this.save();
+    return { db, ctx, d, clock: new PhaseClock(d.phaseSeconds), step };
+  }
+
+  /** The target database, with the source's encoding and locale, and its owner and grants when roles are migrated. */
+  private async createDatabase(ctx: DbContext): Promise<void> {
+    const db = ctx.database;
+    const src = await this.sessions.open(ctx.source);
+    let enc;
+    try {
+      enc = (await src.query("SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()")).rows[0];
+    } finally {
+      await this.sessions.close(src);
     }
-    const snap = this.spec.mode === 'Online'
-      ? await onlineSnapshot(this.sessions, onlineDb(this.spec.name, db, this.source, this.target))
-      : await exportSnapshot(this.sessions, ctx.source);
-    const tables = await listTables(snap.holder, sourceMajor, this.opts.excludeSchemas);
+    await createTargetDatabase(this.sessions, this.target, db, { overwrite: this.spec.overwrite, encodingFrom: enc });
+    const acl = this.sourceRoles?.databases[db];
+    if (acl) {
+      const admin = await this.sessions.open(this.target);
+      try {
+        await applyDatabaseAcl(admin, db, acl, this.migration.roles?.unowned ?? []);
+      } catch (e) {
+        throw new Error(`Giving database "${db}" its owner and grants on the target failed: ${explainPgError(e, this.target).message} Grant the target user membership in the database's owner role there (or connect as a superuser), or migrate without roles.`);
+      } finally {
+        await this.sessions.close(admin);
+      }
+    }
+  }
+
+  /** The snapshot's tables, shown in the model: those a resumed run completed stay completed. */
+  private async tablesOf({ db, ctx, d }: DatabaseRun, snap: ExportedSnapshot): Promise<TablePlan[]> {
+    const tables = await listTables(snap.holder, ctx.sourceMajor, this.opts.excludeSchemas);
     ctx.tableBytes = new Map(tables.map((x) => [quotedAll(x.schema, x.table), x.bytes]));
     const prior = new Map((d.tables ?? []).map((x) => [x.name, x]));
     d.tables = tables.map((x): TableProgress => {
       const p = prior.get(x.name);
       return p?.state === 'Completed' ? p : { name: x.name, state: 'Queued', bytes: x.bytes };
     });
-    t.recount(db);
-    // The post-data dump runs while the pre-data is applied: both only read the snapshot.
-    const pdDump = dumpPostData(ctx, snap.id);
-    pdDump.catch(() => undefined);
-    if (!resume.preData) {
-      step('Creating the schema (pre-data)');
-      await timed('schema', () => applyPreData(ctx, snap.id));
-      resume.preData = true;
-      this.save();
-    }
-    const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));
-    const done = new Set(resume.postDataDone ?? []);
-    const markDone = (e: { type: string; schema: string; name: string }) => {
-      done.add(postDataKey(e as never));
-      resume.postDataDone = [...done];
-      this.scheduleSave();
-    };
-    const pool = new ClientPool(this.sessions, ctx.target, pd.prelude);
-    const early: Promise<void>[] = [];
-    const copied = new Map<string, { source: number; target: number }>();
-    const analyzed = new Set<string>();
-    // Foreign keys are validated as soon as they can be, each once: the referenced table has its
-    // keys, and the referencing table's data is in with nothing else running on it (it is
-    // between its ANALYZE and its index builds, or done) — so the ALTER TABLE never waits on a lock.
-    const keyed = new Set<string>();
-    const settled = new Set<string>();
-    const inFkStep = new Set<string>();
-    const launched = new Set<string>();
-    /** Foreign key validations running on each referencing table. */
-    const fkRuns = new Map<string, Promise<unknown>[]>();
-    const validateReadyForeignKeys = async () => {
-      const fks = pd.entries.filter((e) => {
-        const pair = foreignKeyTables(e);
-        return pair && (settled.has(pair[0]) || inFkStep.has(pair[0])) && keyed.has(pair[1]) && !launched.has(postDataKey(e)) && !done.has(postDataKey(e));
-      });
-      for (const e of fks) launched.add(postDataKey(e));
-      if (!fks.length) return;
-      const run = runPostDataEntries(ctx, pool, fks, true, markDone);
-      for (const e of fks) {
-        const on = foreignKeyTables(e)![0];
-        fkRuns.set(on, [...(fkRuns.get(on) ?? []), run.catch(() => undefined)]);
-      }
-      await run;
-    };
+    this.tracker.recount(db);
+    return tables;
+  }
 
-    const byName = new Map(d.tables.map((x) => [x.name, x]));
+  /**
+   * COPY of the tables not completed yet, from the snapshot; `copied(table)` hears each one
+   * whose data is all in. Returns the rows sent and received per table, for the verification.
+   */
+  private async copyData({ db, ctx, d }: DatabaseRun, snap: ExportedSnapshot, tables: TablePlan[], copied: (x: TablePlan) => void): Promise<Map<string, { source: number; target: number }>> {
+    const t = this.tracker;
+    const rows = new Map<string, { source: number; target: number }>();
+    const byName = new Map((d.tables ?? []).map((x) => [x.name, x]));
     const todo = tables.filter((x) => byName.get(x.name)?.state !== 'Completed');
-    step('Copying data');
-    const copyStart = Date.now();
     const planner = await openInSnapshot(this.sessions, ctx.source, snap.id);
     try {
       await copyTables(ctx, todo, {
@@ -397,44 +418,14 @@ export class DirectMigrationRun {
           p.parts = parts;
           t.recount(db);
         },
-        onTableDone: (x, rows, sent) => {
+        onTableDone: (x, received, sent) => {
           const p = byName.get(x.name)!;
           p.state = 'Completed';
-          p.rows = rows;
-          copied.set(x.name, { source: sent, target: rows });
+          p.rows = received;
+          rows.set(x.name, { source: sent, target: received });
           t.recount(db);
           this.save();
-          // This table's post-data starts now, as pgcopydb's does, while other tables still copy.
-          // Its single-threaded steps (ANALYZE, validating its foreign keys) go first and its
-          // index builds last: those can use parallel workers when the machine runs idle at the
-          // end. ANALYZE waits for the indexes only where an expression index needs statistics.
-          const key = quotedAll(x.schema, x.table);
-          const entries = entriesForTable(pd, x).filter((e) => !done.has(postDataKey(e)));
-          const analyze = () => this.indexBudget.run(async () => {
-            ctx.trace?.(`analyze ${x.name} start`);
-            try {
-              await pool.use((c) => c.query(`ANALYZE ${x.name}`));
-            } catch (e) {
-              if (ctx.signal.aborted) throw e;
-              throw new Error(`Analyzing table ${x.name} of database "${db}" on the target failed: ${explainPgError(e, ctx.target).message}`);
-            }
-            ctx.trace?.(`analyze ${x.name} end`);
-            analyzed.add(`${x.schema}\0${x.table}`);
-          });
-          const p2 = (async () => {
-            if (!x.expressionIndex) await analyze();
-            inFkStep.add(key);
-            await validateReadyForeignKeys();
-            inFkStep.delete(key);
-            await Promise.all(fkRuns.get(key) ?? []); // those another table's chain started on this one
-            if (entries.length) await runPostDataEntries(ctx, pool, entries, true, markDone);
-            keyed.add(key);
-            if (x.expressionIndex) await analyze();
-            settled.add(key);
-            await validateReadyForeignKeys();
-          })();
-          p2.catch((e) => this.fail(e));
-          early.push(p2);
+          copied(x);
         },
         onTableError: (x, message) => {
           const p = byName.get(x.name)!;
@@ -446,65 +437,57 @@ export class DirectMigrationRun {
     } finally {
       await this.sessions.close(planner);
     }
-    phases.copy = (Date.now() - copyStart) / 1000;
-    // The last database out of its copy hands the COPY workers to the index builds still queued.
+    return rows;
+  }
+
+  /** The last database out of its copy hands the COPY workers to the index builds still queued. */
+  private copyEnded(): void {
     this.copying -= 1;
     if (this.copying === 0) {
       this.builds.copying = false;
       this.indexBudget.grow(this.budget.size);
     }
-    step('Building indexes, constraints and triggers (post-data)');
-    const idxStart = Date.now();
-    await Promise.all(early);
-    await buildPostData(ctx, pd, done, markDone, pool);
-    phases.indexes = (Date.now() - idxStart) / 1000;
+  }
+
+  private async sequencesAndLargeObjects({ ctx, clock, step }: DatabaseRun, snap: ExportedSnapshot): Promise<void> {
     const tgt = await this.sessions.open(ctx.target);
     try {
       step('Setting sequences');
-      await timed('sequences', () => copySequences(snap.holder, tgt, this.opts.excludeSchemas));
+      await clock.time('sequences', () => copySequences(snap.holder, tgt, this.opts.excludeSchemas));
       step('Copying large objects');
-      await timed('largeObjects', () => copyLargeObjects(snap.holder, tgt, this.spec.migrateRoles ? { owners: { unowned: this.migration.roles?.unowned ?? [] } } : {}));
+      await clock.time('largeObjects', () => copyLargeObjects(snap.holder, tgt, this.spec.migrateRoles ? { owners: { unowned: this.migration.roles?.unowned ?? [] } } : {}));
     } finally {
       await this.sessions.close(tgt);
     }
-    await pool.closeAll();
-    t.changed();
-    return async () => {
+  }
+
+  /** Analyze, verify, then the mode's last step; the snapshot is released in any case. */
+  private async completeDatabase(run: DatabaseRun, snap: ExportedSnapshot, tables: TablePlan[], copied: Map<string, { source: number; target: number }>, analyzed: Set<string>, total: () => void): Promise<void> {
+    const { db, ctx, d, clock, step } = run;
+    try {
+      const c = await this.sessions.open(ctx.target);
       try {
-        const c = await this.sessions.open(ctx.target);
-        try {
-          step('Analyzing');
-          await timed('analyze', () => analyzeTarget(ctx, analyzed));
-          if ((this.spec.verify ?? 'counts') !== 'none') {
-            step('Verifying');
-            const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';
-            const v = await timed('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal, copied));
-            d.verification = v;
-            if (v.state === 'Failed') {
-              const m = v.mismatches[0];
-              throw new Error(`Verification of database "${db}" failed: table ${m.table} has ${mode === 'counts' ? `${m.source} rows on the source and ${m.target} on the target` : 'different contents on the source and the target'}${v.mismatches.length > 1 ? ` (and ${v.mismatches.length - 1} more tables)` : ''}.`);
-            }
+        step('Analyzing');
+        await clock.time('analyze', () => analyzeTarget(ctx, analyzed));
+        if ((this.spec.verify ?? 'counts') !== 'none') {
+          step('Verifying');
+          const mode = this.spec.verify === 'checksums' ? 'checksums' : 'counts';
+          const v = await clock.time('verify', () => verifyTables(snap.holder, c, tables, mode, this.controller.signal, copied));
+          d.verification = v;
+          if (v.state === 'Failed') {
+            const m = v.mismatches[0];
+            throw new Error(`Verification of database "${db}" failed: table ${m.table} has ${mode === 'counts' ? `${m.source} rows on the source and ${m.target} on the target` : 'different contents on the source and the target'}${v.mismatches.length > 1 ? ` (and ${v.mismatches.length - 1} more tables)` : ''}.`);
           }
-        } finally {
-          await this.sessions.close(c);
         }
-        if (this.spec.mode === 'Online') {
-          await snap.release();
-          await startOnlineStream(onlineDb(this.spec.name, db, this.source, this.target), sourceMajor, d);
-        } else {
-          step('Applying database settings');
-          const warnings = await carryDatabaseSettings(this.sessions, ctx.source, this.target, db);
-          if (warnings.length) d.warnings = warnings;
-          d.migrationState = 'Succeeded';
-          d.migrationOperation = undefined;
-          d.endedOn = new Date().toISOString();
-        }
-        phases.total = (Date.now() - started) / 1000;
-        t.changed();
       } finally {
-        await snap.release();
+        await this.sessions.close(c);
       }
-    };
+      await this.mode.finishDatabase({ db, details: d, snapshot: snap, sourceMajor: ctx.sourceMajor, step });
+      total();
+      this.tracker.changed();
+    } finally {
+      await snap.release();
+    }
   }
 
   private async finish(state: 'Succeeded' | 'Failed' | 'Canceled' | 'ValidationFailed' | 'WaitingForUserAction', error?: string): Promise<Migration> {
@@ -515,10 +498,7 @@ export class DirectMigrationRun {
     // Whatever a destroyed socket left behind on a server is ended by name.
     const app = this.sessions.appName;
     await Promise.all([terminateLeftovers(this.source, app), terminateLeftovers(this.target, app)]);
-    if (this.spec.mode === 'Online' && (state === 'Failed' || state === 'Canceled')) {
-      const left = await removeOnlineObjects(this.spec.databases.map((db) => onlineDb(this.spec.name, db, this.source, this.target)));
-      if (left.length) error = `${error ?? 'Canceled.'} Some replication objects could not be removed (run "pgflex cancel" again once the servers are reachable): ${left.join(' ')}`;
-    }
+    if (state === 'Failed' || state === 'Canceled') error = await this.mode.stopped(error);
     const now = new Date().toISOString();
     for (const db of this.spec.databases) {
       const d = t.db(db);
@@ -548,24 +528,6 @@ export class DirectMigrationRun {
     t.flush();
     this.opts.trace?.(`ended: ${state}`);
     return t.snapshot();
-  }
-}
-
-/** The source database's settings onto the target's, at the end (see dbSettings.ts). */
-async function carryDatabaseSettings(sessions: Sessions, sourceDb: ConnInfo, target: ConnInfo, db: string): Promise<string[]> {
-  const src = await sessions.open(sourceDb);
-  let settings;
-  try {
-    settings = await readDatabaseSettings(src);
-  } finally {
-    await sessions.close(src);
-  }
-  if (!settings.length) return [];
-  const tgt = await sessions.open(target);
-  try {
-    return await applyDatabaseSettings(tgt, db, settings);
-  } finally {
-    await sessions.close(tgt);
   }
 }
 

@@ -15,7 +15,7 @@ import { copyChunk, PipePool } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
 import { withoutOwners } from './roles';
 import { WorkerBudget, runAll } from './pool';
-import { splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
+import { postDataKey, splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
 import type { Sessions } from './sessions';
 import { chunksFor, partsFor, type Chunk, type TablePlan } from './tables';
 import type pg from 'pg';
@@ -167,10 +167,6 @@ function rateLimiter(bytesPerSecond: number, signal: AbortSignal): Transform {
   });
 }
 
-export function postDataKey(e: PostDataEntry): string {
-  return `${e.type}|${e.schema}|${e.name}`;
-}
-
 /** Entries of group 1 (indexes, keys) for one table, to build as soon as its data is in. */
 export function entriesForTable(pd: PostData, t: TablePlan): PostDataEntry[] {
   const key = quotedAll(t.schema, t.table);
@@ -232,6 +228,20 @@ export async function buildPostData(ctx: DbContext, pd: PostData, done: Set<stri
   } finally {
     if (!pool) await own.closeAll();
   }
+}
+
+/** ANALYZE one table as soon as its data is in, through the index workers. */
+export async function analyzeTable(ctx: DbContext, pool: ClientPool, table: string): Promise<void> {
+  await (ctx.indexBudget ?? ctx.budget).run(async () => {
+    ctx.trace?.(`analyze ${table} start`);
+    try {
+      await pool.use((c) => c.query(`ANALYZE ${table}`));
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      throw new Error(`Analyzing table ${table} of database "${ctx.database}" on the target failed: ${explainPgError(e, ctx.target).message}`);
+    }
+    ctx.trace?.(`analyze ${table} end`);
+  });
 }
 
 /** ANALYZE every user table of the target not analyzed yet (`done`: schema + NUL + table), in parallel. */

@@ -77,6 +77,11 @@ function tableOf(type: string, sql: string): string | undefined {
   return undefined;
 }
 
+/** An entry's identity in the resume state: `type|schema|name`. */
+export function postDataKey(e: PostDataEntry): string {
+  return `${e.type}|${e.schema}|${e.name}`;
+}
+
 /** `"schema"."table"` as pg_dump --quote-all-identifiers writes it. */
 export function quotedAll(schema: string, table: string): string {
   return qualified(schema, table);

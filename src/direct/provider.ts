@@ -20,12 +20,6 @@ import { cancelOnline, cutoverOnline, watchOnline } from './online/control';
 
 export class MigrationNotFoundError extends Error {}
 
-/** Online-mode hooks, filled by the online engine when present. */
-export interface OnlineHooks {
-  start?(spec: MigrationSpec, secrets: Secrets, previous?: MigrationRecord): DirectMigrationRun;
-  cutover?(provider: DirectProvider, target: ServerRef, name: string, databases?: string[]): Promise<void>;
-}
-
 export interface DirectProviderOptions {
   store?: RecordStore;
   engine?: EngineOptions;
@@ -33,7 +27,6 @@ export interface DirectProviderOptions {
   targetPassword?: (target: ServerRef) => Promise<string | undefined> | string | undefined;
   /** The source password, for cutover and cancel of online migrations from another process. */
   sourcePassword?: (source: ServerRef) => Promise<string | undefined> | string | undefined;
-  online?: OnlineHooks;
   /**
    * Keep watching online migrations of this process once they wait for cutover (beats,
    * latency and CDC counters in the live model every second; cutover/cancel requests from
@@ -96,12 +89,7 @@ export class DirectProvider implements MigrationProvider {
         throw new Error(`The migration "${spec.name}" was started with databases ${prev.spec.databases.join(', ')}; resume it with the same databases or choose another name.`);
       }
     }
-    let run: DirectMigrationRun;
-    if (spec.mode === 'Online' && this.opts.online?.start) {
-      run = this.opts.online.start(spec, secrets, prev);
-    } else {
-      run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, keepWatching: this.opts.engine?.keepWatching ?? this.opts.watchOnline, store: this.store }, prev);
-    }
+    const run = new DirectMigrationRun(spec, secrets, { ...this.opts.engine, keepWatching: this.opts.engine?.keepWatching ?? this.opts.watchOnline, store: this.store }, prev);
     this.runs.set(key, run);
     if (spec.mode === 'Online' && this.opts.watchOnline) {
       void run.done.then((m) => {
@@ -142,7 +130,6 @@ export class DirectProvider implements MigrationProvider {
   async cutover(target: ServerRef, name: string, databases?: string[]): Promise<void> {
     const m = await this.get(target, name);
     if (m.migrationMode !== 'Online') throw new Error(`"${name}" is an offline migration: there is nothing to cut over.`);
-    if (this.opts.online?.cutover) return this.opts.online.cutover(this, target, name, databases);
     const rec = this.store.load(targetKeyOf(target), name)!;
     const m2 = await cutoverOnline({ store: this.store, targetKey: targetKeyOf(target), name, secrets: await this.secretsFor(rec) }, databases);
     const waiting = Object.values(m2.currentStatus?.currentSubStateDetails?.dbDetails ?? {}).find((d) => d.migrationState === 'WaitingForCutoverTrigger' && (!databases || databases.includes(d.databaseName ?? '')));

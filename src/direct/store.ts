@@ -2,8 +2,9 @@
  * The local record of direct migrations: one JSON file per migration, under
  * $PGFLEX_STATE_DIR (default ~/.local/state/pgflex)/<target host_port>/<name>.json. It holds
  * the model and the spec, never a password, so another process (the CLI's status/cancel, the
- * extension after a reload) can find a migration, and a re-run can resume it. A cancel from
- * another process is a `<name>.cancel` file beside the record, which the running process polls.
+ * extension after a reload) can find a migration, and a re-run can resume it. Requests from
+ * another process are files beside the record, owned here: `<name>.cancel`, which the running
+ * process polls, and `<name>.cutover`, which the watcher of an online migration claims.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -142,6 +143,39 @@ export class RecordStore {
 
   clearCancel(targetKey: string, name: string): void {
     rmSync(this.file(targetKey, name, 'cancel'), { force: true });
+  }
+
+  /** Ask the process watching an online migration to cut over (all databases when `databases` is empty). */
+  requestCutover(targetKey: string, name: string, databases: string[] = []): void {
+    const f = this.file(targetKey, name, 'cutover');
+    mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
+    writeFileSync(f, JSON.stringify(databases));
+  }
+
+  cutoverRequested(targetKey: string, name: string): boolean {
+    return existsSync(this.file(targetKey, name, 'cutover'));
+  }
+
+  /**
+   * Claim the pending cutover request, if any: the databases it names ([] for all). The file is
+   * renamed first, so the watcher and a requester taking its request back can never both get it.
+   */
+  claimCutoverRequest(targetKey: string, name: string): string[] | undefined {
+    const f = this.file(targetKey, name, 'cutover');
+    const mine = `${f}.${process.pid}`;
+    try {
+      renameSync(f, mine);
+    } catch {
+      return undefined;
+    }
+    let dbs: string[] = [];
+    try {
+      dbs = JSON.parse(readFileSync(mine, 'utf8')) as string[];
+    } catch {
+      /* an empty or partial file means all databases */
+    }
+    rmSync(mine, { force: true });
+    return dbs;
   }
 }
 

@@ -9,8 +9,6 @@ import { type AzureBackend, loadAzureBackend } from './azure/azureBackend';
 import { loadDirectProvider } from './direct/directBackend';
 import { lazyProvider } from './providers';
 import { TreeModel, hiddenKey, type NodeOf, type TreeSources } from './model/treeModel';
-import { stateOf } from '../core/model';
-import { offerOpenTarget } from './commands/openTarget';
 import { toServerRef } from './model/connections';
 import { MigrationTreeProvider } from './tree/migrationTreeProvider';
 import { LatencyStatusBar } from './statusBar/latencyStatusBar';
@@ -34,6 +32,9 @@ export class PgflexContext extends Disposable {
   readonly tree: MigrationTreeProvider;
   readonly statusBar = this._register(new LatencyStatusBar());
   readonly watcher: MigrationWatcher;
+  private readonly endedEmitter = this._register(new vscode.EventEmitter<NodeOf<'migration'>>());
+  /** A running migration this window watched has just ended (activate() offers the next step). */
+  readonly onDidEndMigration = this.endedEmitter.event;
   private backend: Promise<AzureBackend> | undefined;
   private readonly sessionPasswords = new Map<string, string>();
   /** Set once the direct engine has loaded: only then can a migration run in this host. */
@@ -60,7 +61,7 @@ export class PgflexContext extends Disposable {
     this.azureProvider = lazyProvider('azure', async () => (await this.azureBackend()).provider(), this.log);
     this.model = new TreeModel(this.treeSources());
     this.tree = this._register(new MigrationTreeProvider(this.model));
-    this.watcher = this._register(new MigrationWatcher(this.model, (k) => this.provider(k), this.config, this.log, () => this.updateStatusBar(), (n) => this.ended(n), this.watchLive));
+    this.watcher = this._register(new MigrationWatcher(this.model, (k) => this.provider(k), this.config, this.log, () => this.updateStatusBar(), (n) => this.endedEmitter.fire(n), this.watchLive));
     this._register(this.connections.onDidChange(() => this.refreshNode('direct')));
     this._register(this.azure.onDidChange(() => {
       this.backend = undefined;
@@ -70,15 +71,6 @@ export class PgflexContext extends Disposable {
       this.updateStatusBar();
       this.refreshNode('azure');
     }));
-  }
-
-  /** A running migration just ended: say so, and after success offer the PostgreSQL extension. */
-  private ended(n: NodeOf<'migration'>): void {
-    const m = n.migration;
-    const state = stateOf(m);
-    this.log.info(`Migration ${m.name} on ${n.target.label} ended: ${state}${m.currentStatus?.error ? ` (${m.currentStatus.error})` : ''}.`);
-    if (state === 'Succeeded') void offerOpenTarget(this, n.target, m, `Migration ${m.name} succeeded.`);
-    else if (state === 'Failed' || state === 'ValidationFailed') void vscode.window.showErrorMessage(`Migration ${m.name} ${state === 'Failed' ? 'failed' : 'stopped: validation failed'}. Open its details to see why.`);
   }
 
   provider(kind: 'azure' | 'direct'): MigrationProvider {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PgflexContext } from './context';
 import { registerCommands } from './commands/registerCommands';
 import { importSandboxConnections } from './commands/connectionCommands';
+import { announceEnded } from './commands/openTarget';
 import { createPanels } from './panelsWiring';
 import { DetailsPanel, WizardPanel } from './panels';
 
@@ -14,7 +15,7 @@ export function activate(context: vscode.ExtensionContext): { context: PgflexCon
   const ctx = new PgflexContext(context);
   context.subscriptions.push(ctx);
   const { panels, disposables } = createPanels(ctx);
-  context.subscriptions.push(...disposables, ...registerCommands(ctx, panels));
+  context.subscriptions.push(...disposables, ...registerCommands(ctx, panels), ctx.onDidEndMigration((n) => announceEnded(ctx, n)));
   ctx.watcher.start();
   void importSandboxConnections(ctx, process.env.PGFLEX_SANDBOX_CONNECTIONS).catch((e) => ctx.log.error(e));
   ctx.log.info(`PostgreSQL Migration ${context.extension.packageJSON.version ?? ''} activated.`);

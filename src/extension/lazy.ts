@@ -3,7 +3,7 @@
  * extension uses — pg, the Azure SDK — behind one door, so that activation never compiles
  * it. Import it only through ./lazyModules.
  */
-export { openAzure, parseFlexibleServerId, refusedClientAddress, lookupPublicAddress } from '../azure';
+export { openAzure, refusedClientAddress, lookupPublicAddress } from '../azure';
 export { listUserDatabases } from '../pg/factsDatabases';
 export { withClient } from '../pg/connection';
 export { DirectProvider } from '../direct/provider';

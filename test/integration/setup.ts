@@ -3,7 +3,8 @@ import { stopAll } from '../harness/postgres';
 import { closeSharedServers } from '../harness/servers';
 
 after(async function () {
-  this.timeout(60_000);
+  // Generous: on a loaded machine, stopping a dozen servers took over a minute.
+  this.timeout(180_000);
   await closeSharedServers();
   await stopAll();
 });

@@ -60,6 +60,21 @@ describe('direct record store', () => {
     assert.deepEqual(store.cancelRequest('k', 'm'), ['orders', 'billing'], 'only these');
   });
 
+  it('carries a cutover request as a file beside the record, claimed once', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pgflex-store-'));
+    const store = new RecordStore(dir);
+    assert.equal(store.claimCutoverRequest('k', 'm'), undefined, 'nothing pending');
+    store.requestCutover('k', 'm', ['orders']);
+    assert.equal(store.cutoverRequested('k', 'm'), true);
+    assert.deepEqual(readdirSync(path.join(dir, 'k')), ['m.cutover'], 'the file other processes already write');
+    assert.deepEqual(store.claimCutoverRequest('k', 'm'), ['orders']);
+    assert.equal(store.cutoverRequested('k', 'm'), false);
+    assert.equal(store.claimCutoverRequest('k', 'm'), undefined, 'claimed once');
+    assert.deepEqual(readdirSync(path.join(dir, 'k')), []);
+    store.requestCutover('k', 'm');
+    assert.deepEqual(store.claimCutoverRequest('k', 'm'), [], 'all databases');
+  });
+
   it('tells a live runner from a dead one', () => {
     assert.equal(runnerAlive(record('x', process.pid)), true);
     assert.equal(runnerAlive(record('x', 2 ** 22 + 12345)), false);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import type { DatabaseInfo, WizardDraft } from '../../src/contract/protocol';
+import { WIZARD_STEPS, type DatabaseInfo, type WizardDraft } from '../../src/contract/protocol';
 import { choiceKey, draftFromMigration, newDraft, serverRefOf, specFromDraft } from '../../src/contract/draft';
-import {
-  back, canEnter, databasesKey, goTo, nameKey, next, resumeStep, setProvider, stepProblems, toggleDatabase, type WizardFacts,
-} from '../../webview/wizard/rules';
+import { databasesKey, nameKey, type WizardFacts } from '../../webview/wizard/facts';
+import { back, canEnter, goTo, next, resumeStep, stepProblems } from '../../webview/wizard/machine';
+import { toggleDatabase } from '../../webview/wizard/steps/databasesStep';
+import { setProvider } from '../../webview/wizard/steps/setupStep';
+import { STEPS } from '../../webview/wizard/steps/stepList';
 
 const ok = { ok: true, message: 'Connected: PostgreSQL 16.4' };
 
@@ -33,6 +35,10 @@ describe('wizard rules', () => {
     assert.equal(d.option, 'ValidateAndMigrate');
     assert.equal(d.mode, 'Offline');
     assert.deepEqual(d.databases, []);
+  });
+
+  it('has one step object for each step id of the protocol, in the same order', () => {
+    assert.deepEqual(STEPS.map((s) => s.id), [...WIZARD_STEPS]);
   });
 
   it('Setup checks the name by provider rule: hyphens for direct, lowercase alphanumerics for Azure', () => {

@@ -200,4 +200,62 @@ describe('webview: details', () => {
     assert.equal(await w.page.locator('#db-table').count(), 0, 'malformed snapshot ignored');
     assert.equal(await w.page.locator('#load-error').count(), 1);
   });
+  it('says why an online database lags: what stops it first, then what slows it, with the command to run', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'flexmove' };
+    const m = structuredClone(ONLINE_WAITING) as unknown as { currentStatus: { currentSubStateDetails: { dbDetails: Record<string, Record<string, unknown>> } } };
+    m.currentStatus.currentSubStateDetails.dbDetails.billing.latencyCauses = [
+      { kind: 'full-identity-scan', severity: 'warning', side: 'target', table: 'public.events', summary: 'public.events has REPLICA IDENTITY FULL and no index the target can use for it.', action: 'Add a primary key to public.events.' },
+      { kind: 'target-lock', severity: 'error', side: 'target', pid: 4242, ageSeconds: 95, table: 'public.orders', query: 'LOCK TABLE orders <script>', summary: 'A session on the target (pid 4242) holds a lock on public.orders that the apply worker waits for.', action: 'End that session.', command: 'SELECT pg_terminate_backend(4242)' },
+    ];
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(m, { billing: samples([300, 200, 150]) })) });
+    await until(() => w.page.locator('#causes-billing').isVisible(), 'latency causes');
+    assert.equal(await w.page.locator('#causes-orders').count(), 0, 'no causes section for a database without causes');
+    const items = w.page.locator('#causes-billing li');
+    assert.equal(await items.count(), 2);
+    assert.match(await items.nth(0).innerText(), /^Stopped \(target\): A session on the target \(pid 4242\) holds a lock on public\.orders/);
+    assert.match(await items.nth(0).innerText(), /Query: LOCK TABLE orders <script>/, 'query shown as text');
+    assert.equal(await items.nth(0).locator('code.cause-command').innerText(), 'SELECT pg_terminate_backend(4242);');
+    assert.match(await items.nth(1).innerText(), /^Slowed \(target\): public\.events has REPLICA IDENTITY FULL/);
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-latency-causes.png'), fullPage: true });
+  });
+  it('cutover readiness: how long each database has been at zero, an open transaction on the source, what the cutover copies again', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'flexmove' };
+    const m = structuredClone(ONLINE_WAITING) as unknown as { currentStatus: { currentSubStateDetails: { dbDetails: Record<string, Record<string, unknown>> } } };
+    const dbs = m.currentStatus.currentSubStateDetails.dbDetails;
+    dbs.orders.caughtUpSince = new Date(Date.now() - 125_000).toISOString();
+    dbs.orders.cutoverCopies = { unloggedTables: 2, unloggedBytes: 12 * 1024 * 1024, largeObjects: 340, largeObjectBytes: 5 * 1024 * 1024 };
+    dbs.billing.cutoverCopies = { unloggedTables: 0, unloggedBytes: 0, largeObjects: 0, largeObjectBytes: 0 };
+    dbs.billing.latencyCauses = [{ kind: 'long-transaction', severity: 'warning', side: 'source', pid: 77, ageSeconds: 600, summary: 'A transaction has been open on the source for 600 s (pid 77).', action: 'End it.', command: 'SELECT pg_terminate_backend(77)' }];
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snapshot(m)) });
+    await until(() => w.page.locator('#cutover').isVisible(), 'cutover button');
+    await w.page.locator('#cutover').click();
+    await until(() => w.page.locator('#cutover-readiness').isVisible(), 'readiness list');
+    const items = await w.page.locator('#cutover-readiness li').allInnerTexts();
+    assert.equal(items.length, 5, items.join('\n'));
+    assert.match(items[0], /^✓ orders: latency at zero for 2m/);
+    assert.match(items[1], /^✓ orders: the cutover will copy 2 unlogged tables \(12 MB\) and 340 large objects \(5\.0 MB\) again/);
+    assert.match(items[2], /^! billing: not caught up \(latency 2\.5 min\)/);
+    assert.match(items[3], /^! billing: A transaction has been open on the source for 600 s \(pid 77\)\. Changes it commits after the cutover are lost.*pg_terminate_backend\(77\)/);
+    assert.match(items[4], /^✓ billing: nothing to copy again at cutover/);
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-cutover-readiness.png') });
+  });
+  it('the latency chart: the last 15 minutes on a time axis, the warning and error thresholds, changes applied per second', async () => {
+    const ref = { provider: 'direct', targetId: 'direct:tgt.example:5432@admin', name: 'flexmove' };
+    const snap = snapshot(ONLINE_WAITING) as ReturnType<typeof snapshot> & { thresholds?: unknown };
+    const now = snap.fetchedAt;
+    // billing: 90 s behind, falling, while applying 200 changes a second.
+    snap.latency = { billing: [0, 1, 2, 3, 4, 5].map((i) => ({ at: now - (5 - i) * 60_000, seconds: 120 - i * 6, applied: i * 12_000 })) };
+    snap.thresholds = { warningSeconds: 30, errorSeconds: 100 };
+    w = await openWebview({ bundle: 'detailsMain', handlers: detailsHost(ref, snap) });
+    await until(() => w.page.locator('#chart-billing').isVisible(), 'latency chart');
+    const caption = await w.page.locator('#chart-billing .chart-caption').innerText();
+    assert.match(caption, /billing: latency 1\.5 min · 200 changes applied per second · warning at 30 s, error at 1\.7 min/);
+    const ticks = await w.page.locator('#chart-billing svg text.tick').allTextContents();
+    for (const t of ['-15 min', '-10 min', '-5 min', 'now', 'warning 30 s', 'error 1.7 min', '0/s']) assert.ok(ticks.includes(t), `${t} in ${ticks.join(', ')}`);
+    assert.equal(await w.page.locator('#chart-billing line.threshold').count(), 2);
+    assert.equal(await w.page.locator('#chart-billing polyline.latency').count(), 1);
+    assert.equal(await w.page.locator('#chart-billing polyline.rate').count(), 1);
+    assert.equal(await w.page.locator('#chart-orders').count(), 0, 'no chart without samples');
+    await w.page.screenshot({ path: path.join(SCREENSHOTS, 'details-latency-chart.png'), fullPage: true });
+  });
 });

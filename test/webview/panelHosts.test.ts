@@ -69,6 +69,10 @@ function world() {
     revealInTree: async (ref) => { calls.push({ method: 'revealInTree', args: [ref] }); },
     applyFix: async (_ref, fix) => { calls.push({ method: 'applyFix', args: [fix] }); return `Applied ${fix.title}.`; },
     refreshIntervalSeconds: () => 30,
+    panels: {
+      openWizard: async (prefill) => { calls.push({ method: 'openWizard', args: [prefill] }); },
+      openDetails: async (t, m) => { panels.DetailsPanel.open(services, { provider: m.provider ?? 'direct', targetId: t.id, name: m.name }); },
+    },
   };
   return { logs, calls, services, setMigration: (m: Migration) => { current = m; } };
 }
@@ -218,6 +222,10 @@ describe('panel hosts (fake vscode)', () => {
     assert.equal(fix.result.message, 'Applied Fix it.');
     await det.handleMessage(req('copyJson'));
     assert.equal(JSON.parse(fake.clipboard.at(-1)!).name, 'm1');
+    const restart = await det.handleMessage(req('restartInWizard'));
+    assert.equal(restart?.ok, true);
+    const prefill = w.calls.find((c) => c.method === 'openWizard')?.args[0] as { provider: string; from: Migration; targetServer: ServerRef };
+    assert.deepEqual([prefill.provider, prefill.from.name, prefill.targetServer.id], ['direct', 'm1', 'direct:tgt.example:5432@admin'], 'restart goes through the Panels seam with the migration and its target');
     w.setMigration(onlineMigration('Succeeded', 0));
     const done = (await det.handleMessage(req('refresh'))) as { result: { analyzed?: boolean } };
     assert.equal(done.result.analyzed, true, 'the direct engine ran ANALYZE');

@@ -2,7 +2,7 @@
 import { formatLatency } from '../../src/core/format';
 import type { Migration } from '../../src/core/model';
 import { checkedOf, h } from '../lib/dom';
-import { cutoverDatabases, cutoverRows, cutoverWarning } from './rules';
+import { cutoverDatabases, cutoverReadiness, cutoverRows, cutoverWarning } from './rules';
 
 function show(d: HTMLDialogElement): void {
   document.getElementById(d.id)?.remove();
@@ -15,6 +15,7 @@ export function confirmCutover(m: Migration, onConfirm: (databases: string[]) =>
   const dbs = cutoverDatabases(m);
   const rows = cutoverRows(m).filter((r) => dbs.includes(r.name));
   const warning = cutoverWarning(m);
+  const readiness = cutoverReadiness(m, Date.now());
   let confirmed = false;
   const go = h('vscode-button', {
     id: 'cutover-confirm', disabled: true,
@@ -27,6 +28,8 @@ export function confirmCutover(m: Migration, onConfirm: (databases: string[]) =>
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Database'), h('th', { scope: 'col', class: 'num' }, 'Latency'))),
       h('tbody', null, rows.map((r) => h('tr', null, h('td', null, r.name), h('td', { class: `num ${r.nearZero ? 'ok' : 'warning'}` }, formatLatency(r.latency)))))),
     warning ? h('p', { id: 'cutover-warning', class: 'warning', role: 'alert' }, warning) : null,
+    readiness.length ? h('ul', { id: 'cutover-readiness', class: 'readiness' },
+      readiness.map((r) => h('li', { class: r.ok ? 'ready' : 'not-ready' }, r.ok ? '✓ ' : '! ', r.text))) : null,
     h('vscode-checkbox', {
       id: 'writes-stopped',
       onchange: (e: Event) => {

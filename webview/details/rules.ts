@@ -1,6 +1,7 @@
 /** What the details page offers and warns about, from the migration alone. Pure. */
 import { isTerminal, stateOf, substateOf, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import type { ProviderKind } from '../../src/contract/protocol';
+import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 
 /** Latency (seconds) under which cutover is "near zero", as the portal advises. */
 export const NEAR_ZERO_SECONDS = 5;
@@ -57,6 +58,39 @@ export function cutoverWarning(m: Migration): string | undefined {
   if (!behind.length) return undefined;
   return `${behind.map((r) => r.name).join(', ')} ${behind.length === 1 ? 'is' : 'are'} not caught up (latency not near zero). ` +
     'Stop writes to the source and wait until the latency is near zero, or changes made since then may be lost on the target.';
+}
+
+/** One line of the cutover dialog's readiness list: `ok` false is something to deal with first. */
+export interface ReadinessItem { ok: boolean; text: string }
+
+/**
+ * Before the user confirms: has each database's latency been at zero (and for how long), is a
+ * transaction open on the source that the cutover would cut off, and what the cutover will still
+ * copy (unlogged tables, large objects). Only what the migration reports (direct engine).
+ */
+export function cutoverReadiness(m: Migration, now: number): ReadinessItem[] {
+  const out: ReadinessItem[] = [];
+  for (const { name, st } of dbEntries(m).filter((d) => cutoverDatabases(m).includes(d.name))) {
+    if (st.caughtUpSince) {
+      out.push({ ok: true, text: `${name}: latency at zero for ${formatDuration(Math.max(0, now - Date.parse(st.caughtUpSince)))}.` });
+    } else if (st.latency !== undefined) {
+      out.push({ ok: false, text: `${name}: not caught up (latency ${formatLatency(st.latency)}).` });
+    }
+    for (const c of st.latencyCauses ?? []) {
+      if (c.kind === 'long-transaction') out.push({ ok: false, text: `${name}: ${c.summary} Changes it commits after the cutover are lost: end it or let it finish first${c.command ? ` (${c.command}; on the source)` : ''}.` });
+    }
+    const copies = st.cutoverCopies;
+    if (copies && (copies.unloggedTables || copies.largeObjects)) {
+      const parts = [
+        copies.unloggedTables ? `${copies.unloggedTables} unlogged table${copies.unloggedTables === 1 ? '' : 's'} (${formatBytes(copies.unloggedBytes)})` : '',
+        copies.largeObjects ? `${copies.largeObjects.toLocaleString('en-US')} large object${copies.largeObjects === 1 ? '' : 's'} (${formatBytes(copies.largeObjectBytes)})` : '',
+      ].filter(Boolean);
+      out.push({ ok: true, text: `${name}: the cutover will copy ${parts.join(' and ')} again, while writes are stopped.` });
+    } else if (copies) {
+      out.push({ ok: true, text: `${name}: nothing to copy again at cutover (no unlogged tables, no large objects).` });
+    }
+  }
+  return out;
 }
 
 export interface RuleRow { scope: string; item: ValidationSummaryItem }

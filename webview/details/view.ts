@@ -1,4 +1,7 @@
 /** Renders one migration's details. Text only through text nodes (lib/dom). */
+import { rankedCauses } from '../../src/core/causes';
+import { latencyChart } from './latencyChart';
+import { parseDirectServerId } from '../../src/core/ids';
 import { formatBytes, formatDuration, formatLatency } from '../../src/core/format';
 import { stateOf, substateOf, type DatabaseMigrationState, type Migration, type ValidationSummaryItem } from '../../src/core/model';
 import { h, svg, type Child } from '../lib/dom';
@@ -79,8 +82,8 @@ function azureNote(m: Migration): Child {
 
 /** A server id as a person reads it: `host:port (user)` for direct ids, the name for ARM ids. */
 function lastSegment(id: string | undefined): string | undefined {
-  const direct = /^direct:(.+):(\d+)@(.*)$/.exec(id ?? '');
-  if (direct) return `${direct[1]}:${direct[2]} (${direct[3]})`;
+  const direct = parseDirectServerId(id);
+  if (direct) return `${direct.host}:${direct.port} (${direct.user})`;
   return id?.split('/').filter(Boolean).pop();
 }
 
@@ -102,6 +105,10 @@ function toolbar(v: DetailsView, m: Migration | undefined, a: DetailsActions): C
   );
 }
 
+/** The settings' defaults, for a host that sends no thresholds. */
+const DEFAULT_THRESHOLDS = { warningSeconds: 60, errorSeconds: 300 };
+const CHART_MINUTES = 15;
+
 function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
   const dbs = dbEntries(m);
   const rules = validationRows(m);
@@ -110,8 +117,12 @@ function body(v: DetailsView, m: Migration, a: DetailsActions): Child[] {
     dbs.length ? h('section', { id: 'databases', 'aria-labelledby': 'h-dbs' },
       h('h2', { id: 'h-dbs' }, 'Databases'),
       databasesTable(v, m, dbs),
+      m.migrationMode === 'Online' && v.snapshot ? dbs.filter((d) => v.snapshot!.latency[d.name]?.length).map((d) => latencyChart(d.name, v.snapshot!.latency[d.name], {
+        thresholds: v.snapshot!.thresholds ?? DEFAULT_THRESHOLDS, windowMinutes: CHART_MINUTES, now: v.snapshot!.fetchedAt,
+      })) : null,
       dbs.filter((d) => d.st.message).map((d) => h('p', { class: 'db-message muted' }, `${d.name}: ${d.st.message}`)),
       dbs.flatMap((d) => (d.st.warnings ?? []).map((w) => h('p', { class: 'db-warning warning' }, `${d.name}: ${w}`))),
+      dbs.filter((d) => d.st.latencyCauses?.length).map((d) => latencyCauses(d.name, d.st)),
       dbs.filter((d) => d.st.tables?.length).map((d) => tablesDetail(v, d.name, d.st)),
       dbs.filter((d) => d.st.verification).map((d) => verification(d.name, d.st)),
     ) : null,
@@ -181,6 +192,20 @@ function tablesDetail(v: DetailsView, db: string, st: DatabaseMigrationState): H
         h('td', { class: 'num' }, t.rows === undefined ? '' : t.rows.toLocaleString('en-US')),
         h('td', { class: 'num' }, formatBytes(t.bytes)),
         h('td', { class: 'error' }, t.error ?? ''))))));
+}
+
+/** Why a database's stream lags, as the servers show it: what stops it first, then what slows it. */
+function latencyCauses(db: string, st: DatabaseMigrationState): HTMLElement {
+  return h('div', { class: 'latency-causes', id: `causes-${db}` },
+    h('h3', null, `Why ${db} lags`),
+    h('ul', null, rankedCauses(st).map((c) => h('li', { class: `cause sev-${c.severity}` },
+      h('strong', null, `${c.severity === 'error' ? 'Stopped' : 'Slowed'} (${c.side}): `),
+      c.summary,
+      h('div', { class: 'cause-action' }, c.action),
+      c.query ? h('div', { class: 'muted' }, 'Query: ', h('code', null, c.query)) : null,
+      c.command ? h('div', null, `Run on the ${c.side}: `, h('code', { class: 'cause-command' }, `${c.command};`)) : null,
+    ))),
+  );
 }
 
 function verification(db: string, st: DatabaseMigrationState): HTMLElement {

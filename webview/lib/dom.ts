@@ -2,18 +2,6 @@
  * Building DOM without innerHTML: text always goes in as text nodes, so data from the host
  * can never become markup.
  */
-import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeCheckbox, vsCodeDivider, vsCodeDropdown,
-  vsCodeOption, vsCodeProgressRing, vsCodeRadio, vsCodeRadioGroup, vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
-
-export function registerToolkit(): void {
-  provideVSCodeDesignSystem().register(
-    vsCodeBadge(), vsCodeButton(), vsCodeCheckbox(), vsCodeDivider(), vsCodeDropdown(), vsCodeOption(),
-    vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup(), vsCodeTextField(),
-  );
-}
-
 type AttrValue = string | number | boolean | undefined | null;
 export type Attrs = Record<string, AttrValue | ((e: Event) => void)>;
 export type Child = Node | string | number | null | undefined | false | Child[];

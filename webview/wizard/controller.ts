@@ -1,30 +1,27 @@
 /**
  * The wizard page's controller: holds the draft (persisted with setState, never a password),
  * the facts the host reported, and the transient UI bits; asks the host for data; re-renders.
+ * What a step shows and what entering it starts are the step's own (steps/).
  */
 import type { RpcClient } from '../../src/contract/rpc';
 import type {
-  AzureServerInfo, AzureSubscriptionInfo, DraftSummary, ResultOf, SavedConnection, ServerChoice, WizardDraft,
-  WizardEvents, WizardMethods, WizardStep,
+  DraftSummary, ResultOf, SavedConnection, ServerChoice, WizardDraft, WizardEvents, WizardMethods, WizardStep,
 } from '../../src/contract/protocol';
 import { vscodeApi } from '../lib/host';
-import {
-  allowedHows, back, canEnter, choiceProblems, databasesKey, goTo, nameKey, next, resumeStep,
-  setProvider, stepValid, toggleDatabase, type WizardFacts,
-} from './rules';
 import { choiceKey, newDraft, type Role } from '../../src/contract/draft';
+import { databasesKey, nameKey, type WizardFacts } from './facts';
+import { back, canEnter, goTo, next, resumeStep, stepValid } from './machine';
+import type { AzureLists, WizardNotice, WizardPage } from './page';
+import { toggleDatabase } from './steps/databasesStep';
+import { choiceProblems } from './steps/serverStep';
+import { setProvider, setSourceType } from './steps/setupStep';
+import { stepOf } from './steps/stepList';
 import { renderWizard } from './view';
 
 export type Rpc = RpcClient<WizardMethods, WizardEvents>;
 type Init = ResultOf<WizardMethods, 'ready'>;
 
-export interface AzureLists {
-  subscriptions?: AzureSubscriptionInfo[];
-  groups: Record<Role, string[] | undefined>;
-  servers: Record<Role, AzureServerInfo[] | undefined>;
-}
-
-export class WizardController {
+export class WizardController implements WizardPage {
   draft: WizardDraft;
   facts: WizardFacts = {};
   connections: SavedConnection[];
@@ -37,7 +34,7 @@ export class WizardController {
   /** The user emptied the password field since the last test: the host must forget the one it kept. */
   readonly cleared: Record<Role, boolean> = { source: false, target: false };
   busy = new Set<string>();
-  notice: { kind: 'info' | 'error'; text: string; startOver?: boolean } | undefined;
+  notice: WizardNotice | undefined;
   dbProblem: string | undefined;
   private nameTimer: ReturnType<typeof setTimeout> | undefined;
   private draftTimer: ReturnType<typeof setTimeout> | undefined;
@@ -125,10 +122,7 @@ export class WizardController {
   }
 
   setSourceType(sourceType: string): void {
-    this.update((d) => {
-      const n = { ...d, sourceType };
-      return allowedHows(n, 'source').includes(d.source.how) ? n : { ...n, source: { ...d.source, how: allowedHows(n, 'source')[0] } };
-    });
+    this.update((d) => setSourceType(d, sourceType));
   }
 
   go(step: WizardStep): void {
@@ -148,8 +142,7 @@ export class WizardController {
   }
 
   private onEnter(step: WizardStep): void {
-    if (step === 'databases') void this.loadDatabases();
-    if (step === 'summary') this.checkNameSoon(0);
+    stepOf(step).onEnter?.(this);
     focusHeading(this.root);
   }
 

@@ -3,14 +3,12 @@
  * started it or from any later one. Everything needed lives on the servers (slot,
  * publication, subscription, heartbeat) plus the local record (spec and model, no password),
  * so a fresh process given the passwords can pick it up. The running watcher takes requests
- * from other processes through files beside the record (`<name>.cutover`, `<name>.cancel`).
+ * from other processes through the record store's request files (cutover, cancel).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
 import { connFromRef } from '../connInfo';
-import { recordNameProblem, RecordNameError, runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
 import { CutoverError, cutoverDatabase } from './cutover';
 import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
 import { findLeftovers, describeLeftover } from './leftovers';
@@ -50,40 +48,6 @@ function details(m: Migration): Record<string, DatabaseMigrationState> {
   return (((m.currentStatus ??= {}).currentSubStateDetails ??= {}).dbDetails ??= {});
 }
 
-const requestFile = (ref: OnlineRef) => {
-  const problem = recordNameProblem(ref.name);
-  if (problem) throw new RecordNameError(problem);
-  return path.join(ref.store.dir, ref.targetKey, `${ref.name}.cutover`);
-};
-
-/** Ask the process watching the migration to cut over (all databases when `dbs` is empty). */
-export function requestCutover(ref: OnlineRef, dbs: string[] = []): void {
-  mkdirSync(path.dirname(requestFile(ref)), { recursive: true, mode: 0o700 });
-  writeFileSync(requestFile(ref), JSON.stringify(dbs));
-}
-
-/**
- * Claim the pending request, if any. The file is renamed first, so the watcher and a
- * requester taking its request back can never both get it.
- */
-function claimCutoverRequest(ref: OnlineRef): string[] | undefined {
-  const f = requestFile(ref);
-  const mine = `${f}.${process.pid}`;
-  try {
-    renameSync(f, mine);
-  } catch {
-    return undefined;
-  }
-  let dbs: string[] = [];
-  try {
-    dbs = JSON.parse(readFileSync(mine, 'utf8')) as string[];
-  } catch {
-    /* an empty or partial file means all databases */
-  }
-  rmSync(mine, { force: true });
-  return dbs;
-}
-
 function applySample(d: DatabaseMigrationState, s: StreamSample): void {
   d.latency = Math.round(s.latency * 10) / 10;
   d.cdcInsertCounter = s.cdcInsertCounter;
@@ -91,7 +55,13 @@ function applySample(d: DatabaseMigrationState, s: StreamSample): void {
   d.cdcDeleteCounter = s.cdcDeleteCounter;
   d.appliedChanges = s.appliedChanges;
   if (s.incomingChanges !== undefined) d.incomingChanges = Math.max(s.incomingChanges, s.appliedChanges);
+  if (s.causes) d.latencyCauses = s.causes;
+  if (s.cutoverCopies) d.cutoverCopies = s.cutoverCopies;
+  if (s.latency === 0 && s.workerRunning && !s.problem) d.caughtUpSince ??= new Date().toISOString();
+  else delete d.caughtUpSince;
+  const blocking = s.causes?.find((c) => c.severity === 'error');
   if (s.problem) d.message = s.problem;
+  else if (blocking) d.message = blocking.summary;
   else if (!s.workerRunning) d.message = 'Replication is interrupted (the subscription worker on the target is not running); PostgreSQL retries by itself every few seconds.';
   else d.message = `Streaming; latency ${d.latency} s.`;
 }
@@ -265,7 +235,7 @@ export async function watchOnline(ref: OnlineRef, o: WatchOptions): Promise<Watc
         if (after === 'Succeeded' || after === 'Canceled') return after;
         continue;
       }
-      const request = claimCutoverRequest(ref);
+      const request = ref.store.claimCutoverRequest(ref.targetKey, ref.name);
       if (request) await performCutover(rec, ref.secrets, saved, request.length ? request : undefined).catch((e) => {
         sink.migration.currentStatus!.error = e instanceof Error ? e.message : String(e);
       });
@@ -332,13 +302,13 @@ async function waitForRecord(ref: OnlineRef, done: (m: Migration) => boolean, ti
  */
 export async function cutoverOnline(ref: OnlineRef, dbs?: string[], timeoutMs = 15 * 60_000): Promise<Migration> {
   const rec = load(ref);
-  const finished = (m: Migration) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !existsSync(requestFile(ref)));
+  const finished = (m: Migration) => m.currentStatus?.state === 'Succeeded' || (m.currentStatus?.state === 'WaitingForUserAction' && m.triggerCutover === 'True' && !ref.store.cutoverRequested(ref.targetKey, ref.name));
   if (watchedElsewhere(rec, ref)) {
-    requestCutover(ref, dbs ?? []);
+    ref.store.requestCutover(ref.targetKey, ref.name, dbs ?? []);
     const m = await waitForRecord(ref, finished, timeoutMs);
     // The watcher went away before it took the request: take it back and cut over here.
     // If it did take it, it is cutting over (or ended): its record tells.
-    if (finished(m) || claimCutoverRequest(ref) === undefined) return m;
+    if (finished(m) || ref.store.claimCutoverRequest(ref.targetKey, ref.name) === undefined) return m;
   }
   const fresh = load(ref);
   const state = fresh.migration.currentStatus?.state;

@@ -1,5 +1,8 @@
 import type pg from 'pg';
+import type { CutoverCopies, LatencyCause } from '../../core/model';
 import { connect } from '../sessions';
+import { cutoverCopies, diagnoseSource, diagnoseTarget } from './latencyCauses';
+import { HEARTBEAT_SCHEMA } from './names';
 import { beat, readHeartbeat, tupleTotals, type Beat } from './heartbeat';
 import { monitorApp, nameOf, sourceConn, targetConn, type OnlineDb } from './replicationObjects';
 
@@ -23,6 +26,17 @@ export interface StreamSample {
   incomingChanges?: number;
   /** Set when a server could not be read; the figures above are then the last known. */
   problem?: string;
+  /** Why the stream lags or stopped, from the last diagnosis (latencyCauses.ts); [] when none. */
+  causes?: LatencyCause[];
+  /** What the cutover would copy again, from the last diagnosis. */
+  cutoverCopies?: CutoverCopies;
+}
+
+export interface MonitorOptions {
+  /** How often a sample also asks the servers why the stream lags (ms; default 5000). */
+  diagnoseEveryMs?: number;
+  /** A source transaction open longer than this is a cause (seconds; default 60). */
+  longTransactionSeconds?: number;
 }
 
 const clamp = (n: number) => (Number.isFinite(n) && n > 0 ? n : 0);
@@ -46,8 +60,12 @@ export class LatencyMonitor {
   private last?: StreamSample;
   /** Source clock minus local clock, ms, from the last beat (beats carry the source's time). */
   private skew = 0;
+  private causes?: LatencyCause[];
+  private copies?: CutoverCopies;
+  private diagnosedAt = 0;
+  private applyErrors?: number;
 
-  constructor(readonly db: OnlineDb, readonly intervalMs = 200) {}
+  constructor(readonly db: OnlineDb, readonly intervalMs = 200, readonly o: MonitorOptions = {}) {}
 
   start(): void {
     if (this.timer || this.stopped) return;
@@ -146,6 +164,9 @@ export class LatencyMonitor {
       };
       s.appliedChanges = s.cdcInsertCounter + s.cdcUpdateCounter + s.cdcDeleteCounter;
       await this.sampleSource(s, name);
+      if (Date.now() - this.diagnosedAt >= (this.o.diagnoseEveryMs ?? 5000)) await this.diagnose(name);
+      s.causes = this.causes;
+      s.cutoverCopies = this.copies;
       this.last = s;
       return s;
     } catch (e) {
@@ -154,6 +175,29 @@ export class LatencyMonitor {
       const problem = `The target server ${this.db.target.host}:${this.db.target.port} could not be read (${e instanceof Error ? e.message : String(e)}); replication resumes by itself once it is back.`;
       return { ...(this.last ?? { latency: 0, caughtUp: false, workerRunning: false, cdcInsertCounter: 0, cdcUpdateCounter: 0, cdcDeleteCounter: 0, appliedChanges: 0 }), caughtUp: false, workerRunning: false, problem };
     }
+  }
+
+  get lastCutoverCopies(): CutoverCopies | undefined {
+    return this.copies;
+  }
+
+  /** Ask both servers why the stream lags; a server that cannot be read adds no cause. */
+  async diagnose(name = nameOf(this.db)): Promise<LatencyCause[]> {
+    this.diagnosedAt = Date.now();
+    const causes: LatencyCause[] = [];
+    if (this.target) {
+      const t = await diagnoseTarget(this.target, name, { previousApplyErrors: this.applyErrors }).catch(() => undefined);
+      if (t) {
+        causes.push(...t.causes);
+        this.applyErrors = t.applyErrors;
+      }
+    }
+    if (this.source) {
+      causes.push(...(await diagnoseSource(this.source, name, this.o).catch(() => [])));
+      this.copies = (await cutoverCopies(this.source, HEARTBEAT_SCHEMA).catch(() => undefined)) ?? this.copies;
+    }
+    this.causes = causes;
+    return causes;
   }
 
   private async sampleSource(s: StreamSample, name: string): Promise<void> {
@@ -191,9 +235,15 @@ export async function measureOnce(db: OnlineDb, waitMs = 2000): Promise<StreamSa
     const until = Date.now() + waitMs;
     for (;;) {
       s = await m.sample();
-      if (s.caughtUp || s.problem || Date.now() > until) return s;
+      if (s.caughtUp || s.problem || Date.now() > until) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // A second diagnosis, to see apply errors counted while this process waited.
+    if (!s.problem) {
+      s.causes = await m.diagnose();
+      s.cutoverCopies = m.lastCutoverCopies;
+    }
+    return s;
   } finally {
     await m.stop();
   }

@@ -6,6 +6,7 @@
 import type { Migration } from '../../core/model';
 import type { MigrationProvider, MigrationSpec, Secrets, ServerRef } from '../../core/provider';
 import type { Azure, ServerInfo } from '../../azure';
+import { parseFlexibleServerId } from '../../core/ids';
 import { lazy } from '../lazyModules';
 import type { AzureServer, AzureSubscription, AzureTenant } from '../model/azureTypes';
 import type { TokenCredentialLike } from './azureAccount';
@@ -40,7 +41,7 @@ export async function loadAzureBackend(options: AzureBackendOptions): Promise<Az
     return a;
   };
   const forSubscription = (subscriptionId: string) => forTenant(tenantOfSub.get(subscriptionId.toLowerCase()));
-  const subOf = (t: ServerRef): string => az.parseFlexibleServerId(t.id)?.subscriptionId ?? '';
+  const subOf = (t: ServerRef): string => parseFlexibleServerId(t.id)?.subscriptionId ?? '';
   const remember = (sub: AzureSubscription) => tenantOfSub.set(sub.subscriptionId.toLowerCase(), sub.tenantId);
   const on = (t: ServerRef) => forSubscription(subOf(t)).provider;
 
@@ -49,7 +50,7 @@ export async function loadAzureBackend(options: AzureBackendOptions): Promise<Az
     checkName: (t, name) => on(t).checkName(t, name),
     create: (spec: MigrationSpec, secrets: Secrets) => on(spec.target).create(spec, secrets),
     get: (t, name) => on(t).get(t, name),
-    list: (t): Promise<Migration[]> => forSubscription(subOf(t)).discovery.migrations(az.parseFlexibleServerId(t.id) ?? { subscriptionId: '', resourceGroup: '', name: t.label }),
+    list: (t): Promise<Migration[]> => forSubscription(subOf(t)).discovery.migrations(parseFlexibleServerId(t.id) ?? { subscriptionId: '', resourceGroup: '', name: t.label }),
     cutover: (t, name, dbs) => on(t).cutover(t, name, dbs),
     cancel: (t, name, dbs) => on(t).cancel(t, name, dbs),
   };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
-import { type SavedConnection, connectionId, missingConnections, secretKey } from '../model/connections';
+import { connectionId } from '../../core/ids';
+import { type SavedConnection, missingConnections, secretKey } from '../model/connections';
 
 const KEY = 'pgflex.connections';
 

@@ -35,10 +35,6 @@ export class SignInRequiredError extends Error {
   }
 }
 
-export function resourceGroupOf(id: string): string {
-  return /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? '';
-}
-
 /** Keeps subscriptions named (by id or display name) in `pgflex.azure.subscriptionFilter`; all when empty. */
 export function filterSubscriptions(subs: AzureSubscription[], filter: string[]): AzureSubscription[] {
   const f = filter.map((x) => x.trim().toLowerCase()).filter(Boolean);

@@ -4,11 +4,12 @@
  */
 import type { PgSslMode } from '../../pg/connection';
 import type { ServerRef } from '../../core/provider';
+import { connectionId, directServerId } from '../../core/ids';
 
 export type ConnectionRole = 'source' | 'target';
 
 export interface SavedConnection {
-  /** `direct:<role>:<host>:<port>@<user>/<database>`: stable; the same server may be saved as source and as target. */
+  /** `connectionId` (src/core/ids.ts): stable; the same server may be saved as source and as target. */
   id: string;
   label: string;
   role: ConnectionRole;
@@ -20,10 +21,6 @@ export interface SavedConnection {
 }
 
 export const SSL_MODES: readonly PgSslMode[] = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
-
-export function connectionId(c: Pick<SavedConnection, 'host' | 'port' | 'user' | 'database' | 'role'>): string {
-  return `direct:${c.role}:${c.host}:${c.port}@${c.user}/${c.database}`;
-}
 
 export function secretKey(id: string): string {
   return `pgflex.password.${id}`;
@@ -49,11 +46,6 @@ export function checkRequired(what: string) {
 
 export function toServerRef(c: SavedConnection): ServerRef {
   return { id: directServerId(c), label: c.label, host: c.host, port: c.port, user: c.user, database: c.database, sslMode: c.sslMode, kind: 'direct' };
-}
-
-/** The ServerRef id the direct engine documents (src/core/provider.ts). */
-export function directServerId(c: Pick<SavedConnection, 'host' | 'port' | 'user'>): string {
-  return `direct:${c.host}:${c.port}@${c.user}`;
 }
 
 /** A libpq URL without the password, safe to copy into a chat or a ticket. */

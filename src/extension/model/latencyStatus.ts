@@ -2,8 +2,9 @@
  * The status bar's state, derived from the migrations we know about: while any online
  * migration waits for cutover, show its worst database latency. Pure (no 'vscode').
  */
+import { causeLine, rankedCauses } from '../../core/causes';
 import { formatLatency } from '../../core/format';
-import type { Migration } from '../../core/model';
+import type { LatencyCause, Migration } from '../../core/model';
 import { isOnline, isWaitingForCutover } from './migrationPresentation';
 
 export type LatencyLevel = 'ok' | 'warning' | 'error';
@@ -46,13 +47,13 @@ export const LEVEL_BACKGROUND: Record<LatencyLevel, string | undefined> = {
 };
 
 export function latencyStatus<Ref>(known: KnownMigration<Ref>[], t: LatencyThresholds): LatencyStatus<Ref> {
-  interface Row { k: KnownMigration<Ref>; db: string; latency: number | undefined }
+  interface Row { k: KnownMigration<Ref>; db: string; latency: number | undefined; cause?: LatencyCause }
   const rows: Row[] = [];
   for (const k of known) {
     if (!isOnline(k.migration) || !isWaitingForCutover(k.migration)) continue;
     const details = k.migration.currentStatus?.currentSubStateDetails?.dbDetails ?? {};
     const names = Object.keys(details).length ? Object.keys(details) : (k.migration.dbsToMigrate ?? []);
-    for (const db of names) rows.push({ k, db, latency: details[db]?.latency });
+    for (const db of names) rows.push({ k, db, latency: details[db]?.latency, cause: rankedCauses(details[db])[0] });
   }
   if (rows.length === 0) return HIDDEN;
   // Unknown latency counts as worst: it is what the user must look at first.
@@ -63,7 +64,7 @@ export function latencyStatus<Ref>(known: KnownMigration<Ref>[], t: LatencyThres
   const tooltip = [
     `**Online migration${several ? 's' : ''} waiting for cutover**`,
     '',
-    ...rows.map((r) => `- ${several ? `${esc(r.k.migration.name)} / ` : ''}${esc(r.db)}: ${formatLatency(r.latency)}${levelOf(r.latency, t) === 'ok' ? '' : ` (${levelOf(r.latency, t)})`}`),
+    ...rows.map((r) => `- ${several ? `${esc(r.k.migration.name)} / ` : ''}${esc(r.db)}: ${formatLatency(r.latency)}${levelOf(r.latency, t) === 'ok' ? '' : ` (${levelOf(r.latency, t)})`}${r.cause ? ` — ${esc(causeLine(r.cause))}` : ''}`),
     '',
     'Click to open the details and cut over.',
   ].join('\n');

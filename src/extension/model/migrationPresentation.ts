@@ -2,6 +2,7 @@
  * How a migration looks in the tree: icon, colour, contextValue (which drives the menus'
  * `when` clauses), description and tooltip. Pure, so it is tested in plain Node.
  */
+import { causeLine, rankedCauses } from '../../core/causes';
 import { formatDuration, formatLatency } from '../../core/format';
 import { stateOf, substateOf, type Migration } from '../../core/model';
 
@@ -134,6 +135,8 @@ export function migrationTooltip(m: Migration, now: number): string {
       rows.push(`| ${md(name)} | ${md(x.migrationState ?? '')} | ${total ? `${done}/${total}` : ''} | ${x.latency !== undefined ? formatLatency(x.latency) : ''} |`);
     }
     blocks.push(rows.join('\n'));
+    const causes = dbs.flatMap((name) => rankedCauses(details[name]).map((c) => `- ${md(name)}: ${md(causeLine(c))}`));
+    if (causes.length) blocks.push(['Why the latency:', ...causes].join('\n'));
   }
   if (m.currentStatus?.error) blocks.push(`Error: ${md(m.currentStatus.error)}`);
   return blocks.join('\n\n');

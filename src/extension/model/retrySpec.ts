@@ -5,7 +5,8 @@
  */
 import type { Migration, MigrationMode, MigrationOption } from '../../core/model';
 import type { MigrationSpec, ServerRef } from '../../core/provider';
-import { type SavedConnection, directServerId, toServerRef } from './connections';
+import { directServerId } from '../../core/ids';
+import { type SavedConnection, toServerRef } from './connections';
 import { databasesOf } from './migrationPresentation';
 
 export type RetryPlan =

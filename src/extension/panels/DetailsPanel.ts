@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomUUID } from 'node:crypto';
 import { isTerminal, stateOf, type Migration, type ValidationSummaryItem } from '../../core/model';
 import type { ServerRef } from '../../core/provider';
 import {
@@ -7,13 +6,12 @@ import {
   type MigrationRef, type RefreshInfo,
 } from '../../contract/protocol';
 import { RpcHost, type Handlers } from '../../contract/rpc';
-import { draftFromMigration } from '../../contract/draft';
-import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
+import { DisposableStore } from '../lifecycle';
+import { errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import { RefreshSchedule } from './refreshSchedule';
 import { LIVE_THROTTLE_MS } from '../model/liveWatch';
 import { throttle, type Throttled } from '../model/throttle';
 import type { PanelServices } from './services';
-import { WizardPanel } from './WizardPanel';
 
 const MAX_SAMPLES = 240;
 const MIN_PUSHED_SAMPLE_MS = 10_000;
@@ -56,7 +54,7 @@ export class DetailsPanel {
     return new DetailsPanel(panel, services, ref);
   }
 
-  private readonly disposables = new Disposables();
+  private readonly disposables = new DisposableStore();
   private readonly rpc: RpcHost<DetailsMethods, DetailsEvents>;
   private readonly schedule: RefreshSchedule;
   private readonly latency = new Map<string, LatencySample[]>();
@@ -74,9 +72,9 @@ export class DetailsPanel {
     panel.title = ref.name;
     this.schedule = new RefreshSchedule(services.refreshIntervalSeconds());
     this.rpc = new RpcHost(detailsMethods, this.handlers(), poster(panel), (why) => services.log.warn(`Details: ignored a malformed message (${why}).`));
-    this.disposables.register(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
-    this.disposables.register(panel.onDidDispose(() => this.dispose()));
-    this.disposables.register(panel.onDidChangeViewState(() => {
+    this.disposables.add(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(panel.onDidChangeViewState(() => {
       if (!panel.visible) this.stopTimer();
       else if (this.stale) void this.refreshNow();
     }));
@@ -145,14 +143,15 @@ export class DetailsPanel {
       const list = this.latency.get(db) ?? [];
       // Pushes come every second or so: keep the sparkline's span near what polling gives.
       if (pushed && now - (list.at(-1)?.at ?? 0) < MIN_PUSHED_SAMPLE_MS) continue;
-      list.push({ at: now, seconds: st.latency });
+      list.push({ at: now, seconds: st.latency, ...(st.appliedChanges !== undefined ? { applied: st.appliedChanges } : {}) });
       if (list.length > MAX_SAMPLES) list.splice(0, list.length - MAX_SAMPLES);
       this.latency.set(db, list);
     }
     this.migration = m;
     // The direct engine ANALYZEs every table before it reports Succeeded; the Azure service does not.
     const analyzed = this.ref.provider === 'direct' && stateOf(m) === 'Succeeded';
-    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed };
+    const thresholds = this.services.latencyThresholds?.();
+    return { migration: m, fetchedAt: now, latency: Object.fromEntries(this.latency), analyzed, ...(thresholds ? { thresholds } : {}) };
   }
 
   /** Fetch, push to the page, and plan the next automatic refresh. */
@@ -253,7 +252,7 @@ export class DetailsPanel {
       },
       restartInWizard: async () => {
         if (!this.migration) throw new Error('The migration has not loaded yet.');
-        WizardPanel.open(s, draftFromMigration(randomUUID(), this.migration, this.ref.provider, this.target));
+        await s.panels.openWizard({ provider: this.ref.provider, from: this.migration, targetServer: this.target });
         return {};
       },
       openInTree: async () => {

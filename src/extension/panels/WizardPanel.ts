@@ -5,8 +5,8 @@ import { checkDatabaseSelection, checkMigrationName, isSystemDatabase } from '..
 import { wizardMethods, type ServerChoice, type WizardDraft, type WizardEvents, type WizardMethods } from '../../contract/protocol';
 import { RpcHost, type Handlers } from '../../contract/rpc';
 import { choiceKey, newDraft, serverRefOf, specFromDraft, type Role } from '../../contract/draft';
-import { DetailsPanel } from './DetailsPanel';
-import { Disposables, errorText, panelOptions, poster, setPanelHtml } from './panelBase';
+import { DisposableStore } from '../lifecycle';
+import { errorText, panelOptions, poster, setPanelHtml } from './panelBase';
 import type { PanelServices } from './services';
 
 /** The new-migration wizard. One at a time; its draft lives in the page's state (no passwords). */
@@ -39,7 +39,7 @@ export class WizardPanel {
     return new WizardPanel(panel, services, undefined);
   }
 
-  private readonly disposables = new Disposables();
+  private readonly disposables = new DisposableStore();
   /** Passwords typed in this wizard, by side, tied to the server they were typed for. Memory only. */
   private readonly passwords = new Map<Role, { key: string; password: string }>();
   private readonly rpc: RpcHost<WizardMethods, WizardEvents>;
@@ -51,8 +51,8 @@ export class WizardPanel {
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'icon.svg');
     const post = poster(panel);
     this.rpc = new RpcHost(wizardMethods, this.handlers(), post, (why) => services.log.warn(`Wizard: ignored a malformed message (${why}).`));
-    this.disposables.register(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
-    this.disposables.register(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(panel.webview.onDidReceiveMessage((m) => void this.rpc.receive(m)));
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
     setPanelHtml(panel, services, 'wizardMain', 'New migration');
   }
 
@@ -187,7 +187,8 @@ export class WizardPanel {
     this.panel.dispose();
     void vscode.window.showInformationMessage(`Migration "${ref.name}" started (${spec.mode.toLowerCase()}, ${spec.databases.length} database${spec.databases.length === 1 ? '' : 's'}).`);
     await s.revealInTree(ref).catch((e) => s.log.warn(`Wizard: could not select "${ref.name}" in the tree: ${errorText(e)}`));
-    DetailsPanel.open(s, ref);
+    // The ref the wizard announced (its provider, the name asked for if the service gave none).
+    await s.panels.openDetails(spec.target, { ...migration, name: ref.name, provider: ref.provider });
     return { name: ref.name };
   }
 }

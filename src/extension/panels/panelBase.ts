@@ -2,18 +2,6 @@ import * as vscode from 'vscode';
 import { makeNonce, renderShell } from './html';
 import type { PanelServices } from './services';
 
-/** Collects disposables so a panel releases everything when it closes. */
-export class Disposables implements vscode.Disposable {
-  private readonly items: vscode.Disposable[] = [];
-  register<T extends vscode.Disposable>(d: T): T {
-    this.items.push(d);
-    return d;
-  }
-  dispose(): void {
-    while (this.items.length) this.items.pop()?.dispose();
-  }
-}
-
 /** Only the built bundles and the css may load in a panel. */
 export function panelOptions(services: PanelServices): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {

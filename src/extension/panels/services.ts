@@ -2,12 +2,13 @@
  * What the wizard and details panels need from the rest of the extension. The extension's
  * activate() builds one object of this shape (from its connections store, Azure session,
  * providers, settings and tree) and passes it to WizardPanel.open / DetailsPanel.open /
- * registerPanelSerializers. Nothing here is a webview message: see webview/protocol.ts.
+ * registerPanelSerializers. Nothing here is a webview message: see src/contract/protocol.ts.
  */
 import type * as vscode from 'vscode';
 import type { Migration, ValidationSummaryItem } from '../../core/model';
 import type { MigrationProvider, ServerRef } from '../../core/provider';
 import type { LiveWatch } from '../model/liveWatch';
+import type { Panels } from '../panelHost';
 import type {
   AzureServerInfo, AzureSubscriptionInfo, ConnectResult, DatabaseInfo, MigrationRef, ProviderKind,
   SavedConnection, WizardDraft,
@@ -74,6 +75,10 @@ export interface PanelServices {
   watch?: LiveWatch;
   /** Auto-refresh interval from settings, in seconds; 0 = off. */
   refreshIntervalSeconds(): number;
+  /** The latency thresholds of the settings (pgflex.latency.*), drawn on the details page's chart. */
+  latencyThresholds?(): { warningSeconds: number; errorSeconds: number };
+  /** Opens the other panel: the wizard hands a started migration to its details, the details restart in the wizard. */
+  readonly panels: Panels;
   /** Called after a migration is created so the tree can refresh its target. */
   onCreated?(ref: MigrationRef, migration: Migration): void;
 }

@@ -13,11 +13,11 @@ import type { Migration } from '../../../src/core/model';
 import type { MigrationSpec, Secrets } from '../../../src/core/provider';
 import type { ConnInfo } from '../../../src/pg/connection';
 import { refFromConn } from '../../../src/direct/connInfo';
-import { DirectMigrationRun, type EngineOptions } from '../../../src/direct/engine';
+import type { DirectMigrationRun, EngineOptions } from '../../../src/direct/engine';
 import { DirectProvider } from '../../../src/direct/provider';
 import { RecordStore, targetKeyOf } from '../../../src/direct/store';
-import { requestCutover, watchOnline, type OnlineRef } from '../../../src/direct/online/control';
-import { parseHostSourceId, parseSingleServerId } from '../../../src/azure/ids';
+import { watchOnline, type OnlineRef } from '../../../src/direct/online/control';
+import { parseHostSourceId, parseSingleServerId } from '../../../src/core/ids';
 import { echoProps, type CreateInput, type MigrationBackend } from './backend';
 import type { ArmWorld, WorldFlexibleServer } from './world';
 
@@ -45,11 +45,7 @@ export class DirectBackend implements MigrationBackend {
     this.stateDir = mkdtempSync(path.join(os.tmpdir(), 'pgflex-arm-direct-'));
     this.store = new RecordStore(this.stateDir);
     const opts = { ...engine, store: this.store, throttleMs: engine.throttleMs ?? 20 };
-    this.provider = new DirectProvider({
-      store: this.store,
-      engine: opts,
-      online: { start: (spec, secrets, prev) => new DirectMigrationRun(spec, secrets, opts, prev) },
-    });
+    this.provider = new DirectProvider({ store: this.store, engine: opts });
   }
 
   private key(server: WorldFlexibleServer, name: string): string {
@@ -139,7 +135,7 @@ export class DirectBackend implements MigrationBackend {
     if (!e) return;
     e.flags.triggerCutover = 'True';
     if (databases?.length) e.flags.dbsToTriggerCutoverOn = databases;
-    requestCutover(e.ref, databases ?? []);
+    this.store.requestCutover(e.ref.targetKey, name, databases ?? []);
   }
 
   async cancel(server: WorldFlexibleServer, name: string, databases?: string[]): Promise<void> {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {
-  checkHost, checkPort, connectionId, connectionString, missingConnections, parseSandboxConnections, pgsqlConnectLink, toServerRef,
+  checkHost, checkPort, connectionString, missingConnections, parseSandboxConnections, pgsqlConnectLink, toServerRef,
 } from '../../../src/extension/model/connections';
+import { connectionId } from '../../../src/core/ids';
 import { refreshIntervalMs } from '../../../src/extension/model/refreshInterval';
 import { armScope, azureCloud } from '../../../src/extension/model/azureCloud';
 import { conn } from './fakes';

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import type { LatencyCause } from '../../../src/core/model';
 import { LEVEL_BACKGROUND, latencyStatus, levelOf } from '../../../src/extension/model/latencyStatus';
+import { migrationTooltip } from '../../../src/extension/model/migrationPresentation';
 import { migration, waitingOnline } from './fakes';
 
 const t = { warningSeconds: 60, errorSeconds: 300 };
@@ -35,5 +37,18 @@ describe('extension status bar latency mapping', () => {
     const s = latencyStatus([k(waitingOnline('m', { orders: 3, fresh: undefined }))], t);
     assert.equal(s.text, '$(sync) fresh –');
     assert.equal(s.level, 'warning');
+  });
+
+  it('names the first cause of each lagging database, in the status bar hover and the tree hover', () => {
+    const m = waitingOnline('m', { orders: 240, billing: 0 });
+    const slow: LatencyCause = { kind: 'full-identity-scan', severity: 'warning', side: 'target', summary: 'events scans.', action: 'Add a key.' };
+    const stop: LatencyCause = { kind: 'long-transaction', severity: 'error', side: 'source', summary: 'A transaction has been open for 600 s (pid 77).', action: 'End it.', command: 'SELECT pg_terminate_backend(77)' };
+    m.currentStatus!.currentSubStateDetails!.dbDetails!.orders.latencyCauses = [slow, stop];
+    const s = latencyStatus([k(m)], t);
+    assert.match(s.tooltip, /orders: 4 min \(warning\) — Stopped \(source\): A transaction has been open for 600 s \(pid 77\)\. End it\./);
+    assert.doesNotMatch(s.tooltip, /billing: 0 s —/);
+    const hover = migrationTooltip(m, Date.now());
+    assert.match(hover, /Why the latency:/);
+    assert.ok(hover.indexOf('pid 77') < hover.indexOf('events scans'), 'what stops the stream comes first');
   });
 });

@@ -1,16 +1,34 @@
 /**
- * What the direct engine calls in Online mode (src/direct/engine.ts dispatches on the mode):
- * the snapshot comes from the replication slot instead of pg_export_snapshot, the stream
- * starts once the copy and the indexes are done, and a migration that fails or is canceled
- * before the cutover loses its replication objects on both servers.
+ * The online side of a direct migration (see ../modeStrategy.ts): the snapshot comes from the
+ * replication slot instead of pg_export_snapshot, the stream starts once the copy and the
+ * indexes are done, and a migration that fails or is canceled before the cutover loses its
+ * replication objects on both servers.
  */
 import type { DatabaseMigrationState } from '../../core/model';
 import type { ConnInfo } from '../../pg/connection';
+import type { ModeRun, ModeStrategy } from '../modeStrategy';
 import type { Sessions } from '../sessions';
 import { openInSnapshot, type ExportedSnapshot } from '../snapshot';
 import { nameOf, prepareSource, removeReplication, sourceConn, startSubscription, type OnlineDb } from './replicationObjects';
 
-export function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo): OnlineDb {
+export function onlineMode({ spec, sessions, source, target }: ModeRun): ModeStrategy {
+  const dbOf = (db: string) => onlineDb(spec.name, db, source, target);
+  return {
+    endState: 'WaitingForUserAction',
+    prepare: resetForOnline,
+    snapshot: (db) => onlineSnapshot(sessions, dbOf(db)),
+    async finishDatabase({ db, details, snapshot, sourceMajor }) {
+      await snapshot.release();
+      await startOnlineStream(dbOf(db), sourceMajor, details);
+    },
+    async stopped(error) {
+      const left = await removeOnlineObjects(spec.databases.map(dbOf));
+      return left.length ? `${error ?? 'Canceled.'} Some replication objects could not be removed (run "pgflex cancel" again once the servers are reachable): ${left.join(' ')}` : error;
+    },
+  };
+}
+
+function onlineDb(migration: string, database: string, source: ConnInfo, target: ConnInfo): OnlineDb {
   return { migration, database, source, target };
 }
 
@@ -19,7 +37,7 @@ export function onlineDb(migration: string, database: string, source: ConnInfo, 
  * workers read. `holder` is an ordinary session inside that snapshot (the replication
  * connection itself must stay idle, or the snapshot ends); release() ends both.
  */
-export async function onlineSnapshot(sessions: Sessions, db: OnlineDb): Promise<ExportedSnapshot & { sourceMajor: number }> {
+async function onlineSnapshot(sessions: Sessions, db: OnlineDb): Promise<ExportedSnapshot & { sourceMajor: number }> {
   const prepared = await prepareSource(db);
   let holder;
   try {
@@ -44,7 +62,7 @@ export async function onlineSnapshot(sessions: Sessions, db: OnlineDb): Promise<
 }
 
 /** After the copy, the indexes and the verification: stream from the slot; wait for cutover. */
-export async function startOnlineStream(db: OnlineDb, sourceMajor: number, d: DatabaseMigrationState): Promise<void> {
+async function startOnlineStream(db: OnlineDb, sourceMajor: number, d: DatabaseMigrationState): Promise<void> {
   await startSubscription(db, sourceMajor);
   d.migrationState = 'WaitingForCutoverTrigger';
   d.migrationOperation = undefined;
@@ -61,7 +79,7 @@ export async function startOnlineStream(db: OnlineDb, sourceMajor: number, d: Da
  * A migration that ends before its cutover (failed, canceled) removes its replication objects:
  * a slot left behind would keep WAL on the source forever. Returns what could not be removed.
  */
-export async function removeOnlineObjects(dbs: OnlineDb[]): Promise<string[]> {
+async function removeOnlineObjects(dbs: OnlineDb[]): Promise<string[]> {
   const reports = await Promise.all(dbs.map((db) => removeReplication(db)));
   return reports.flatMap((r) => r.problems);
 }
@@ -71,7 +89,7 @@ export async function removeOnlineObjects(dbs: OnlineDb[]): Promise<string[]> {
  * the changes between it and the new slot's snapshot (the target database is made again, so
  * the re-run needs overwrite when it exists).
  */
-export function resetForOnline(resume: { created?: boolean; preData?: boolean; postDataDone?: string[] }, d: DatabaseMigrationState): void {
+function resetForOnline(resume: { created?: boolean; preData?: boolean; postDataDone?: string[] }, d: DatabaseMigrationState): void {
   resume.created = false;
   resume.preData = false;
   resume.postDataDone = [];

@@ -26,14 +26,14 @@ import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
 import { openInSnapshot, type ExportedSnapshot } from './snapshot';
-import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
+import { newObjectsId, objectKeyOf, targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
 import { listTables, type TablePlan } from './tables';
 import { createTargetDatabase } from './targetDatabase';
 import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from './roles';
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
-import { HEARTBEAT_SCHEMA } from './online/names';
+import { HEARTBEAT_SCHEMA, replicationName } from './online/names';
 import { onlineMode } from './online/onlineMode';
 
 export interface EngineOptions {
@@ -116,8 +116,11 @@ export class DirectMigrationRun {
     this.indexBudget = new WorkerBudget(this.budget.size);
     this.copying = spec.databases.length;
     this.builds = new BuildLoad(this.budget.size);
-    this.sessions = new Sessions(appNameFor(spec.name));
-    this.mode = (spec.mode === 'Online' ? onlineMode : offlineMode)({ spec, sessions: this.sessions, source: this.source, target: this.target });
+    // A re-run keeps its record's id (or its lack of one: that record's objects carry its name).
+    const objectsId = previous ? previous.objectsId : newObjectsId();
+    const key = objectKeyOf({ spec, objectsId });
+    this.sessions = new Sessions(appNameFor(key));
+    this.mode = (spec.mode === 'Online' ? onlineMode : offlineMode)({ spec, key, sessions: this.sessions, source: this.source, target: this.target });
     const prior = previous?.migration;
     const migration: Migration = {
       name: spec.name,
@@ -155,6 +158,8 @@ export class DirectMigrationRun {
       pid: process.pid,
       hostname: os.hostname(),
       resume: previous?.resume ?? {},
+      objectsId,
+      ...(spec.mode === 'Online' ? { replicationObjects: Object.fromEntries(spec.databases.map((db) => [db, replicationName(key, db)])) } : {}),
     };
     this.opts.store?.clearCancel(this.record.targetKey, spec.name);
     this.save();

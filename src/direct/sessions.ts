@@ -18,9 +18,13 @@ export function connect(c: ConnInfo, extra: Parameters<typeof connectAny>[1] = {
   return connectAny(c, { options: PINNED_SEARCH_PATH, ...extra });
 }
 
-/** The application_name every session of a migration carries (PostgreSQL keeps 63 bytes). */
-export function appNameFor(migration: string): string {
-  return `pgflex:${migration}`.slice(0, 63);
+/**
+ * The application_name every session of a migration carries (PostgreSQL keeps 63 bytes), from
+ * its object key (store.ts objectKeyOf). A long key keeps its end, where the unique id is, so
+ * cleaning up after one migration never ends another's sessions.
+ */
+export function appNameFor(key: string): string {
+  return `pgflex:${key.length > 56 ? key.slice(-56) : key}`;
 }
 
 export class Sessions {

@@ -6,6 +6,7 @@
  * another process are files beside the record, owned here: `<name>.cancel`, which the running
  * process polls, and `<name>.cutover`, which the watcher of an online migration claims.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,10 +26,30 @@ export interface MigrationRecord {
   targetKey: string;
   spec: MigrationSpec;
   migration: Migration;
+  /**
+   * A random id made when the migration is created: its replication objects and sessions are
+   * named from it (objectKeyOf), so two migrations of the same name (into two targets, or
+   * differing in case) share nothing. Records written before it existed have none and keep
+   * their name-based objects, so cancel and cleanup still find them.
+   */
+  objectsId?: string;
+  /** Online: per database, the name its slot, publication, subscription and heartbeat row carry. */
+  replicationObjects?: Record<string, string>;
   /** The process running it, to tell a live migration from one whose process died. */
   pid?: number;
   hostname?: string;
   resume: Record<string, ResumeState>;
+}
+
+/** 8 characters of lower-case base32: 40 random bits, valid in any PostgreSQL object name. */
+export function newObjectsId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return [...randomBytes(8)].map((b) => alphabet[b & 31]).join('');
+}
+
+/** What a migration's replication objects and sessions are named from: its name and its id. */
+export function objectKeyOf(rec: { spec: { name: string }; objectsId?: string }): string {
+  return rec.objectsId ? `${rec.spec.name}_${rec.objectsId}` : rec.spec.name;
 }
 
 export function defaultStateDir(): string {

@@ -8,10 +8,11 @@
 import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
 import { connFromRef } from '../connInfo';
-import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { objectKeyOf, runnerAlive, type MigrationRecord, type RecordStore } from '../store';
 import { CutoverError, cutoverDatabase } from './cutover';
 import { LatencyMonitor, measureOnce, type StreamSample } from './latency';
 import { findLeftovers, describeLeftover } from './leftovers';
+import { replicationName } from './names';
 import { removeReplication, type OnlineDb } from './replicationObjects';
 
 export type CutoverMode = 'auto' | 'wait';
@@ -41,7 +42,12 @@ function dbsOf(rec: MigrationRecord, secrets: Secrets, only?: string[]): OnlineD
   const target = connFromRef(rec.spec.target, secrets.targetPassword, 'target');
   return rec.spec.databases
     .filter((d) => !only || only.includes(d))
-    .map((database) => ({ migration: rec.spec.name, database, source, target }));
+    .map((database) => ({ migration: objectKeyOf(rec), database, source, target }));
+}
+
+/** The exact names of a record's replication objects: the ones it lists, else the ones its key gives. */
+function ownObjects(rec: MigrationRecord): string[] {
+  return rec.spec.databases.map((db) => rec.replicationObjects?.[db] ?? replicationName(objectKeyOf(rec), db));
 }
 
 function details(m: Migration): Record<string, DatabaseMigrationState> {
@@ -365,7 +371,7 @@ export async function statusOnline(ref: OnlineRef): Promise<Migration> {
   if (state === 'Succeeded' || state === 'Canceled' || state === 'Failed') {
     const source = connFromRef(rec.spec.source, ref.secrets.sourcePassword, 'source');
     const target = connFromRef(rec.spec.target, ref.secrets.targetPassword, 'target');
-    const left = await findLeftovers({ source, target }, rec.spec.name).catch(() => []);
+    const left = await findLeftovers({ source, target }, ownObjects(rec)).catch(() => []);
     if (left.length) {
       (m.currentStatus ??= {}).error = `Replication objects of this migration are still on the servers: ${left.map(describeLeftover).join('; ')}. Run "pgflex cancel" for it to remove them.`;
     }

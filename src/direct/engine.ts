@@ -33,6 +33,7 @@ import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from 
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
+import { droppedGrantsWarning } from './grants';
 import { HEARTBEAT_SCHEMA, replicationName } from './online/names';
 import { onlineMode } from './online/onlineMode';
 
@@ -310,7 +311,8 @@ export class DirectMigrationRun {
     pdDump.catch(() => undefined);
     if (!resume.schemaApplied) {
       step('Creating the schema (pre-data)');
-      await clock.time('schema', () => applyPreData(ctx, snap.id));
+      const dropped = await clock.time('schema', () => applyPreData(ctx, snap.id));
+      if (dropped.length) d.warnings = [...(d.warnings ?? []), droppedGrantsWarning(db, dropped)];
       resume.schemaDone();
     }
     const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));

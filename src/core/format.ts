@@ -36,6 +36,18 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * A name for people to read (the model's table names, messages): bare where PostgreSQL would
+ * read it back unquoted as the same name, else as quoteIdent writes it. SQL uses quoteIdent.
+ */
+export function readableIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : quoteIdent(name);
+}
+
+export function readableName(schema: string, table: string): string {
+  return `${readableIdent(schema)}.${readableIdent(table)}`;
+}
+
 export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
@@ -45,3 +57,17 @@ export function quoteLiteral(s: string): string {
   const body = s.replace(/'/g, "''");
   return s.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }
+
+/** Every keyword any supported PostgreSQL reserves (system_user since 16). */
+const RESERVED = new Set([
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast',
+  'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role',
+  'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do',
+  'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in',
+  'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not',
+  'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select',
+  'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user',
+  'using', 'variadic', 'when', 'where', 'window', 'with', 'authorization', 'binary', 'collation', 'concurrently',
+  'cross', 'current_schema', 'freeze', 'full', 'ilike', 'inner', 'is', 'isnull', 'join', 'left', 'like',
+  'natural', 'notnull', 'outer', 'overlaps', 'right', 'similar', 'system_user', 'tablesample', 'verbose',
+]);

@@ -126,7 +126,7 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
     if (chunks.length > 1) {
       await ctx.sessions.open(ctx.target).then(async (c) => {
         try {
-          await c.query(`TRUNCATE ONLY ${t.name}`);
+          await c.query(`TRUNCATE ONLY ${qualified(t.schema, t.table)}`);
         } finally {
           await ctx.sessions.close(c);
         }

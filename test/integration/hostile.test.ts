@@ -24,7 +24,7 @@ describe('hostile and odd input (issue 16)', function () {
   this.timeout(300_000);
 
   it('odd names, reserved words, SQL in settings and psql meta-commands in comments migrate exactly, and nothing the source wrote runs', async () => {
-    const source = await sharedServer('16', 'source');
+    const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');
     const marker = `/tmp/pgflex-hostile-${process.pid}`;
     rmSync(marker, { force: true });
@@ -73,7 +73,7 @@ describe('hostile and odd input (issue 16)', function () {
   });
 
   it('a function revoked from PUBLIC stays revoked with --migrate-roles too', async () => {
-    const source = await sharedServer('16', 'source');
+    const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');
     const db = uniqueDb('revoked');
     await q(source, 'postgres', `CREATE DATABASE ${qi(db)}`);
@@ -87,7 +87,7 @@ describe('hostile and odd input (issue 16)', function () {
   });
 
   it('a pgflex schema the migration did not make, with a trigger on its heartbeat table, is refused with a clear error and nothing is created', async () => {
-    const source = await sharedServer('16', 'source');
+    const source = await sharedServer('15', 'source');
     const target = await sharedServer('16', 'target');
     const db = uniqueDb('hbtrap');
     await q(source, 'postgres', `CREATE DATABASE ${qi(db)}`);

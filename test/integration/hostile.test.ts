@@ -94,8 +94,8 @@ describe('hostile and odd input (issue 16)', function () {
     await q(source, db, `CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1);
       CREATE SCHEMA pgflex; COMMENT ON SCHEMA pgflex IS 'pgflex heartbeat schema';
       CREATE TABLE pgflex.heartbeat (name text PRIMARY KEY, migration text, database text, seq bigint, beat_at timestamptz, started_at timestamptz, base_changes bigint);
-      CREATE TABLE trap_log (at timestamptz);
-      CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO public.trap_log VALUES (now()); RETURN NEW; END';
+      CREATE TABLE trap_log (id serial PRIMARY KEY, at timestamptz);
+      CREATE FUNCTION trap() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO public.trap_log (at) VALUES (now()); RETURN NEW; END';
       CREATE TRIGGER trap BEFORE INSERT OR UPDATE ON pgflex.heartbeat FOR EACH ROW EXECUTE FUNCTION trap();`);
     const run = new DirectMigrationRun(specFor(source, target, [db], `hbtrap-${process.pid}`, { mode: 'Online' }), { sourcePassword: source.password, targetPassword: target.password }, { store: tempStore() });
     const m = await run.done;

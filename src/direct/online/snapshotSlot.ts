@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { connect, explainPgError, type ConnInfo } from '../../pg/connection';
+import { explainPgError, type ConnInfo } from '../../pg/connection';
+import { connect } from '../sessions';
 
 /**
  * A logical replication slot created over a replication connection with an exported

@@ -36,8 +36,8 @@ export async function toolVersion(bin: string): Promise<{ version: string; major
   let out: string;
   try {
     out = (await exec(bin, ['--version'], { env: baseChildEnv() })).stdout;
-  } catch {
-    throw new Error(`"${bin}" could not be run. Install the PostgreSQL client tools (pg_dump, psql) or set PGFLEX_PG_DUMP to the pg_dump to use.`);
+  } catch (e) {
+    throw new Error(`"${bin}" could not be run (${e instanceof Error ? e.message : String(e)}). Install the PostgreSQL client tools (pg_dump, psql), or point --pg-dump / --psql (PGFLEX_PG_DUMP / PGFLEX_PSQL, the pgDumpPath / psqlPath settings) at the ones to use.`);
   }
   const m = /\(PostgreSQL\)\s+(\d+(?:\.\d+)*)/.exec(out);
   if (!m) throw new Error(`"${bin} --version" printed "${out.trim()}", which is not a PostgreSQL version.`);

@@ -143,7 +143,7 @@ describe('pgflex CLI, direct offline (spawns node dist/cli.js against real serve
     await source.psql('postgres', `CREATE DATABASE ${db}`);
     const r = await cli(['migrate', '--source', url(source), '--target', url(target), '--database', db, '--name', `cli-psql-${process.pid}`, '--psql', '/nonexistent/pgflex-test/psql'], env).done;
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /psql could not be started \(spawn \/nonexistent\/pgflex-test\/psql ENOENT\)/);
+    assert.match(r.stderr, /"\/nonexistent\/pgflex-test\/psql" could not be run \(spawn \/nonexistent\/pgflex-test\/psql ENOENT\)\..*--psql/);
   });
 
   it('exits 2 with a clear message for a 9th database, template1 and a name starting with a hyphen', async () => {

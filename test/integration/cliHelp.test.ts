@@ -37,7 +37,7 @@ describe('pgflex CLI help, version and usage errors (node dist/cli.js)', functio
     assert.equal(r.code, EXIT.succeeded);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^Usage: pgflex <command> \[options\]/);
-    for (const name of ['migrate', 'status', 'cancel', 'cutover', 'list', 'azure migrations', 'azure migrate', 'azure validate', 'azure cutover', 'azure cancel']) {
+    for (const name of ['migrate', 'status', 'cancel', 'cutover', 'list', 'cleanup', 'azure migrations', 'azure migrate', 'azure validate', 'azure cutover', 'azure cancel']) {
       assert.match(r.stdout, new RegExp(`\\n {2}${name} +\\S`), name);
     }
     assert.equal(pgflex('--help').stdout, r.stdout);
@@ -51,7 +51,7 @@ describe('pgflex CLI help, version and usage errors (node dist/cli.js)', functio
     assert.match(r.stdout, /^Usage: pgflex migrate --source <url> --target <url> --database <db>\.\.\. \[options\]/);
     const listed = [...r.stdout.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
     assert.deepEqual(listed.sort(), [
-      'cutover', 'database', 'help', 'jobs', 'json', 'migrate-roles', 'mode', 'name', 'option', 'overwrite', 'pg-dump', 'psql', 'quiet', 'source',
+      'allow-weaker-replication-tls', 'cutover', 'database', 'help', 'jobs', 'json', 'migrate-roles', 'mode', 'name', 'option', 'overwrite', 'pg-dump', 'psql', 'quiet', 'replicate-ddl', 'source',
       'source-password-stdin', 'target', 'target-password-stdin', 'verify',
     ]);
     assert.match(r.stdout, /--mode offline\|online +Online keeps[^]*?\(default offline\)/);

@@ -32,9 +32,9 @@ describe('pgflex CLI package: npm pack, then npm install -g of the tarball offli
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('the tarball holds the bundled CLI (shebang, executable), the README and the manifest, nothing else', () => {
+  it('the tarball holds the bundled CLI (shebang, executable), the README, the license and the manifest, nothing else', () => {
     const files = execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).trim().split('\n').sort();
-    assert.deepEqual(files, ['package/README.md', 'package/dist/cli.js', 'package/package.json']);
+    assert.deepEqual(files, ['package/LICENSE', 'package/README.md', 'package/dist/cli.js', 'package/package.json']);
     assert.equal(readFileSync(CLI, 'utf8').split('\n')[0], '#!/usr/bin/env node');
     assert.ok((statSync(CLI).mode & 0o111) !== 0, 'dist/cli.js is executable');
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; bin: Record<string, string> };

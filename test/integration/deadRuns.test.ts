@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Migration, ReplicationLeftover } from '../../src/core/model';
 import { refFromConn } from '../../src/direct/connInfo';
-import { replicationName } from '../../src/direct/online/names';
+import { migrationPrefix } from '../../src/direct/online/names';
 import { findSlots, removeLeftovers } from '../../src/direct/online/leftovers';
 import { targetKeyOf, type MigrationRecord } from '../../src/direct/store';
 import { dataOf } from '../harness/compare';
@@ -91,8 +91,12 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
       const name = `dead-onl-${process.pid}`;
       const targetUrl = target.url('postgres', false);
       const run = start(['migrate', '--mode', 'online', '--cutover', 'none', '--source', source.url('postgres', false), '--target', targetUrl, '--database', db, '--name', name, '--jobs', '1'], env);
-      const slot = replicationName(name, db);
-      await until('the slot on the source and a table copying', async () => copying(env, target, name, db) && (await pgflexObjects(source)).includes(`slot ${slot}`), 60_000);
+      // The slot's name carries the migration's random id: find it by the name's prefix.
+      let slot = '';
+      await until('the slot on the source and a table copying', async () => {
+        slot = (await pgflexObjects(source)).find((o) => o.startsWith(`slot ${migrationPrefix(name)}`))?.slice('slot '.length) ?? '';
+        return slot !== '' && copying(env, target, name, db);
+      }, 60_000);
       run.child.kill('SIGKILL');
       assert.equal((await run.result).code, null, 'killed, not exited');
       // WAL written after the slot's snapshot is what it holds from now on.
@@ -117,7 +121,8 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
       const list = await cli(['list', '--target', targetUrl, '--json'], env);
       assert.equal(list.code, 0, list.stderr);
       assert.equal(lastJson<Migration[]>(list.stdout).find((x) => x.name === name)?.currentStatus?.state, 'Failed');
-      assert.match(list.stderr, new RegExp(`${name}\\s+Failed`));
+      const table = await cli(['list', '--target', targetUrl], env);
+      assert.match(table.stdout, new RegExp(`${name}\\s+Failed`));
 
       const cleanupArgs = ['cleanup', '--source', source.url('postgres', false), '--target', targetUrl, '--json'];
       const dry = await cli([...cleanupArgs, '--dry-run'], env);
@@ -165,8 +170,12 @@ describe('dead runs and leftovers through the CLI (SIGKILL; spawns node dist/cli
     const name = `dead-can-${process.pid}`;
     const targetUrl = target.url('postgres', false);
     const run = start(['migrate', '--mode', 'online', '--cutover', 'none', '--source', source.url('postgres', false), '--target', targetUrl, '--database', db, '--name', name, '--jobs', '1'], env);
-    const slot = replicationName(name, db);
-    await until('the slot on the source and a table copying', async () => copying(env, target, name, db) && (await pgflexObjects(source)).includes(`slot ${slot}`), 60_000);
+    // The slot's name carries the migration's random id: find it by the name's prefix.
+    let slot = '';
+    await until('the slot on the source and a table copying', async () => {
+      slot = (await pgflexObjects(source)).find((o) => o.startsWith(`slot ${migrationPrefix(name)}`))?.slice('slot '.length) ?? '';
+      return slot !== '' && copying(env, target, name, db);
+    }, 60_000);
     run.child.kill('SIGKILL');
     await run.result;
     const status = await cli(['status', '--target', targetUrl, '--name', name], env);

@@ -1,3 +1,4 @@
+import { processStartToken } from '../../src/direct/liveness';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -55,6 +56,7 @@ describe('direct online migration: a watcher that starts after another process c
     const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const rec = store.load(ref.targetKey, name)!;
     rec.pid = other.pid;
+    rec.startToken = processStartToken(other.pid!);
     store.save(rec);
     const asked = cutoverOnline(ref);
     await until('the cutover request', () => existsSync(path.join(store.dir, ref.targetKey, `${name}.cutover`)));

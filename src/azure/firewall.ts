@@ -3,7 +3,6 @@
  * server because its firewall refuses the client. The UI asks the person first.
  */
 import { explainArmError } from './errors';
-import { firewallAddressProblem } from './publicAddress';
 import type { AzureServerId } from '../core/ids';
 import type { AzureSession } from './session';
 
@@ -19,7 +18,7 @@ export function refusedClientAddress(message: string): string | undefined {
 export async function lookupPublicAddress(url = 'https://api.ipify.org'): Promise<string> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = (await res.text()).trim();
-  if (!res.ok || firewallAddressProblem(text)) throw new Error(`Could not find this machine's public address (${url} answered ${res.status}). Enter it by hand.`);
+  if (!res.ok || !/^[0-9.]+$|^[0-9a-f:]+$/i.test(text)) throw new Error(`Could not find this machine's public address (${url} answered ${res.status}). Enter it by hand.`);
   return text;
 }
 
@@ -29,8 +28,6 @@ export function firewallRuleName(address: string, prefix = 'pgflex'): string {
 }
 
 export async function allowClientAddress(session: AzureSession, s: AzureServerId, address: string): Promise<{ ruleName: string }> {
-  const problem = firewallAddressProblem(address);
-  if (problem) throw new Error(problem);
   const ruleName = firewallRuleName(address);
   try {
     const client = await session.client(s.subscriptionId);

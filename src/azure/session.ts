@@ -13,7 +13,6 @@ import { netTimeouts } from '../core/netTimeouts';
 import type { TokenCredential } from './credential';
 import { explainArmError, type ArmContext } from './errors';
 import { LeanArmGet } from './leanGet';
-import { sameHostLink } from './nextLink';
 import { KeyedPool, TtlCache } from './pool';
 
 export const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
@@ -121,7 +120,7 @@ export class AzureSession {
   async getAll<T>(path: string, ctx: ArmContext, subscriptionId = ''): Promise<T[]> {
     const send = await this.getter(subscriptionId);
     const out: T[] = [];
-    let url: string | undefined = sameHostLink(this.endpoint, path.startsWith('https://') ? path : `${this.endpoint}${path}`);
+    let url: string | undefined = path.startsWith('https://') ? path : `${this.endpoint}${path}`;
     while (url) {
       let res: { status: number; text: string };
       try {
@@ -139,7 +138,7 @@ export class AzureSession {
         throw explainArmError({ statusCode: res.status, code: body.error?.code, message: body.error?.message ?? (res.text || `HTTP ${res.status}`), details: body }, ctx);
       }
       out.push(...(body.value ?? []));
-      url = body.nextLink ? sameHostLink(this.endpoint, body.nextLink) : undefined;
+      url = body.nextLink;
     }
     return out;
   }

@@ -27,38 +27,19 @@ export function formatBytes(n: number | undefined): string {
   return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/**
- * The one way pgflex writes an identifier into SQL: always double-quoted. Quoting only "where
- * needed" depends on the server's reserved words (`system_user` became reserved in 16), and a
- * name from the source's catalog can be anything, so every identifier is quoted.
- */
+/** Quote a PostgreSQL identifier only where needed. */
 export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/**
- * A name for people to read (the model's table names, messages): bare where PostgreSQL would
- * read it back unquoted as the same name, else as quoteIdent writes it. SQL uses quoteIdent.
- */
-export function readableIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : quoteIdent(name);
-}
-
-export function readableName(schema: string, table: string): string {
-  return `${readableIdent(schema)}.${readableIdent(table)}`;
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
-/** A string literal that reads the same whatever standard_conforming_strings is (as quote_literal). */
 export function quoteLiteral(s: string): string {
-  const body = s.replace(/'/g, "''");
-  return s.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
-/** Every keyword any supported PostgreSQL reserves (system_user since 16). */
 const RESERVED = new Set([
   'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast',
   'check', 'collate', 'column', 'constraint', 'create', 'current_catalog', 'current_date', 'current_role',
@@ -69,7 +50,7 @@ const RESERVED = new Set([
   'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user',
   'using', 'variadic', 'when', 'where', 'window', 'with', 'authorization', 'binary', 'collation', 'concurrently',
   'cross', 'current_schema', 'freeze', 'full', 'ilike', 'inner', 'is', 'isnull', 'join', 'left', 'like',
-  'natural', 'notnull', 'outer', 'overlaps', 'right', 'similar', 'system_user', 'tablesample', 'verbose',
+  'natural', 'notnull', 'outer', 'overlaps', 'right', 'similar', 'tablesample', 'verbose',
 ]);
 
 /** "2 steps were retried after a broken connection; the last: …" (CLI summary and details page). */

@@ -15,53 +15,15 @@ export interface DbSetting {
   config: string[];
 }
 
-/** GUCs that take a list: their stored value is in list syntax (`"$user", public`), not one literal. */
+/** GUCs that take a list: their stored value is already in list syntax, not one literal. */
 const LIST_SETTINGS = new Set(['search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries']);
-/** Lists of identifiers: an unquoted element means its lower-case spelling, as the server reads it. */
-const IDENTIFIER_LISTS = new Set(['search_path', 'temp_tablespaces']);
 
-/**
- * The elements of a stored list value: split on commas outside double quotes, each trimmed,
- * a quoted one unquoted. The stored text comes from the source's catalog, which its superuser
- * can write anything into, so it is never spliced into SQL: each element becomes a literal.
- */
-export function listElements(value: string, identifiers: boolean): string[] {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (value[i] === ' ' || value[i] === '\t') i++;
-    let item = '';
-    if (value[i] === '"') {
-      for (i++; i < value.length; i++) {
-        if (value[i] === '"') {
-          if (value[i + 1] !== '"') break;
-          i++;
-        }
-        item += value[i];
-      }
-      i++;
-      const comma = value.indexOf(',', i);
-      i = comma === -1 ? value.length : comma;
-    } else {
-      const comma = value.indexOf(',', i);
-      const end = comma === -1 ? value.length : comma;
-      item = value.slice(i, end).trim();
-      if (identifiers) item = item.toLowerCase();
-      i = end;
-    }
-    out.push(item);
-    if (i >= value.length) return out;
-    i++; // the comma
-  }
-}
-
-/** `SET "name" TO 'value'` for one stored `name=value` entry: every part quoted, nothing spliced. */
+/** `SET "name" TO value` for one stored `name=value` entry. */
 export function setClause(entry: string): string {
   const eq = entry.indexOf('=');
   const name = entry.slice(0, eq);
   const value = entry.slice(eq + 1);
-  const values = LIST_SETTINGS.has(name) ? listElements(value, IDENTIFIER_LISTS.has(name)) : [value];
-  return `SET ${quoteIdent(name)} TO ${values.map(quoteLiteral).join(', ')}`;
+  return `SET ${quoteIdent(name)} TO ${LIST_SETTINGS.has(name) ? value : quoteLiteral(value)}`;
 }
 
 /** The settings of the database `source` is connected to. */

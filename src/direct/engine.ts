@@ -28,7 +28,7 @@ import { WorkerBudget } from './pool';
 import { copySequences } from './sequences';
 import { appNameFor, Sessions, terminateLeftovers } from './sessions';
 import { openInSnapshot, type ExportedSnapshot } from './snapshot';
-import { newObjectsId, objectKeyOf, targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
+import { targetKeyOf, type MigrationRecord, type RecordStore, type ResumeState } from './store';
 import { currentRunner } from './liveness';
 import { listTables, type TablePlan } from './tables';
 import { createTargetDatabase } from './targetDatabase';
@@ -36,8 +36,6 @@ import { applyDatabaseAcl, applyRoles, readSourceRoles, type SourceRoles } from 
 import { MigrationTracker } from './tracker';
 import { validateDirect } from './validation';
 import { verifyTables } from './verify';
-import { droppedGrantsWarning } from './grants';
-import { HEARTBEAT_SCHEMA, replicationName } from './online/names';
 import { onlineMode } from './online/onlineMode';
 
 export interface EngineOptions {
@@ -111,8 +109,6 @@ export class DirectMigrationRun {
     previous?: MigrationRecord,
   ) {
     const now = new Date().toISOString();
-    // pgflex's own heartbeat schema is made on the target by the migration itself, never copied.
-    if (spec.mode === 'Online') this.opts = { ...opts, excludeSchemas: [...(opts.excludeSchemas ?? []), HEARTBEAT_SCHEMA] };
     this.source = connFromRef(spec.source, secrets.sourcePassword, 'source');
     this.target = connFromRef(spec.target, secrets.targetPassword, 'target');
     this.tools = opts.tools ?? defaultTools();
@@ -120,11 +116,8 @@ export class DirectMigrationRun {
     this.indexBudget = new WorkerBudget(this.budget.size);
     this.copying = spec.databases.length;
     this.builds = new BuildLoad(this.budget.size);
-    // A re-run keeps its record's id (or its lack of one: that record's objects carry its name).
-    const objectsId = previous ? previous.objectsId : newObjectsId();
-    const key = objectKeyOf({ spec, objectsId });
-    this.sessions = new Sessions(appNameFor(key));
-    this.mode = (spec.mode === 'Online' ? onlineMode : offlineMode)({ spec, key, sessions: this.sessions, source: this.source, target: this.target });
+    this.sessions = new Sessions(appNameFor(spec.name));
+    this.mode = (spec.mode === 'Online' ? onlineMode : offlineMode)({ spec, sessions: this.sessions, source: this.source, target: this.target });
     const prior = previous?.migration;
     const migration: Migration = {
       name: spec.name,
@@ -161,8 +154,6 @@ export class DirectMigrationRun {
       migration,
       ...currentRunner(),
       resume: previous?.resume ?? {},
-      objectsId,
-      ...(spec.mode === 'Online' ? { replicationObjects: Object.fromEntries(spec.databases.map((db) => [db, replicationName(key, db)])) } : {}),
     };
     this.opts.store?.clearCancel(this.record.targetKey, spec.name);
     this.save();
@@ -325,8 +316,7 @@ export class DirectMigrationRun {
     pdDump.catch(() => undefined);
     if (!resume.schemaApplied) {
       step('Creating the schema (pre-data)');
-      const dropped = await clock.time('schema', () => applyPreData(ctx, snap.id));
-      if (dropped.length) d.warnings = [...(d.warnings ?? []), droppedGrantsWarning(db, dropped)];
+      await clock.time('schema', () => applyPreData(ctx, snap.id));
       resume.schemaDone();
     }
     const pd = keysAsIndexes(await pdDump, new Set(tables.map((x) => quotedAll(x.schema, x.table))));

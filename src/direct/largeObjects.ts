@@ -47,7 +47,7 @@ export async function copyLargeObjects(source: pg.Client, target: pg.Client, o: 
     }
     if (owners && !owners.unowned.includes(owner)) {
       if (owner !== me) await target.query(`ALTER LARGE OBJECT ${oid} OWNER TO ${quoteIdent(owner)}`);
-      if (grants) await applyGrants(target, `LARGE OBJECT ${oid}`, grants, [null]);
+      if (grants) await applyGrants(target, `LARGE OBJECT ${oid}`, grants, ['PUBLIC']);
     }
     await target.query('COMMIT');
     done += 1;

@@ -36,8 +36,6 @@ export interface ModeStrategy {
 
 export interface ModeRun {
   spec: MigrationSpec;
-  /** What replication objects and sessions are named from (store.ts objectKeyOf). */
-  key: string;
   sessions: Sessions;
   /** The servers' connections (any database; each step points them at its own). */
   source: ConnInfo;

@@ -14,7 +14,7 @@ export function offlineMode({ sessions, source, target }: ModeRun): ModeStrategy
     async finishDatabase({ db, details: d, step }) {
       step('Applying database settings');
       const warnings = await carryDatabaseSettings(sessions, withDatabase(source, db), target, db);
-      if (warnings.length) d.warnings = [...(d.warnings ?? []), ...warnings];
+      if (warnings.length) d.warnings = warnings;
       d.migrationState = 'Succeeded';
       d.migrationOperation = undefined;
       d.endedOn = new Date().toISOString();

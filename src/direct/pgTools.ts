@@ -81,14 +81,14 @@ export interface DumpOptions {
 
 /**
  * Unless roles are migrated (keepOwners), objects are created owned by the target's connecting
- * user (--no-owner); their grants stay in the dump, and the caller keeps those whose roles
- * exist on the target (grants.ts), so schema and data arrive whatever roles exist there. Subscriptions are never copied: they would connect back to
+ * user and without GRANTs (--no-owner --no-privileges), so schema and data arrive whatever
+ * roles exist on the target. Subscriptions are never copied: they would connect back to
  * wherever the source replicates from.
  */
 export function dumpArgs(o: DumpOptions): string[] {
   // No --schema-only: it would drop the materialized views' REFRESH from post-data. Sections
   // pre-data and post-data hold no table rows anyway; large objects are copied by the engine.
-  const args = [`--section=${o.section}`, ...(o.keepOwners ? [] : ['--no-owner']), '--no-subscriptions', '--no-blobs', '--quote-all-identifiers'];
+  const args = [`--section=${o.section}`, ...(o.keepOwners ? [] : ['--no-owner', '--no-privileges']), '--no-subscriptions', '--no-blobs', '--quote-all-identifiers'];
   if (o.snapshot) args.push(`--snapshot=${o.snapshot}`);
   for (const s of o.excludeSchemas ?? []) args.push(`--exclude-schema=${s}`);
   for (const t of o.excludeTables ?? []) args.push(`--exclude-table=${t}`);

@@ -13,7 +13,6 @@ import { parallelWorkersSql, type BuildLoad } from './buildLoad';
 import { sortMemoryFor, sortMemorySql } from './buildMemory';
 import { copyChunk, PipePool, settleBrokenCopy } from './copyTable';
 import { applySql, dumpToString, type PgTools } from './pgTools';
-import { keepGrantsFor } from './grants';
 import { withoutOwners } from './roles';
 import { WorkerBudget, runAll } from './pool';
 import { postDataKey, splitPostData, quotedAll, type PostData, type PostDataEntry } from './postData';
@@ -57,37 +56,16 @@ export function dbContext(base: Omit<DbContext, 'source' | 'target'>, source: Co
   return { ...base, source: withDatabase(source, base.database), target: withDatabase(target, base.database) };
 }
 
-/**
- * Without migrated roles, the dump's grants are kept where every role they name exists on the
- * target (PUBLIC always does); the others come back, to be named in the result.
- */
-async function grantsForTarget(ctx: DbContext, sql: string): Promise<{ sql: string; dropped: string[] }> {
-  if (ctx.keepOwners) return { sql, dropped: [] };
-  const c = await ctx.sessions.open(ctx.target);
-  let roles: Set<string>;
-  try {
-    roles = new Set((await c.query('SELECT rolname FROM pg_catalog.pg_roles')).rows.map((r: { rolname: string }) => r.rolname));
-  } finally {
-    await ctx.sessions.close(c);
-  }
-  return keepGrantsFor(sql, roles);
-}
-
-/**
- * pg_dump --section=pre-data from the snapshot, applied to the target in one transaction.
- * Returns the grant statements left out because their roles are missing on the target.
- */
-export async function applyPreData(ctx: DbContext, snapshotId: string | undefined): Promise<string[]> {
-  const dump = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'pre-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
-  const { sql, dropped } = await grantsForTarget(ctx, dump);
+/** pg_dump --section=pre-data from the snapshot, applied to the target in one transaction. */
+export async function applyPreData(ctx: DbContext, snapshotId: string | undefined): Promise<void> {
+  const sql = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'pre-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
   ctx.signal.throwIfAborted();
   await applySql(ctx.tools, ctx.target, sql, `creating the schema of database "${ctx.database}" on the target`, ctx.sessions);
-  return dropped;
 }
 
 export async function dumpPostData(ctx: DbContext, snapshotId: string | undefined): Promise<PostData> {
-  const dump = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'post-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
-  return splitPostData((await grantsForTarget(ctx, dump)).sql);
+  const sql = withoutOwners(await dumpToString(ctx.tools, ctx.source, { section: 'post-data', snapshot: snapshotId, excludeSchemas: ctx.excludeSchemas, keepOwners: ctx.keepOwners }, ctx.sessions), ctx.unowned ?? []);
+  return splitPostData(sql);
 }
 
 export interface CopyTablesOptions {
@@ -131,7 +109,7 @@ export async function copyTables(ctx: DbContext, tables: TablePlan[], o: CopyTab
     if (chunks.length > 1) {
       await ctx.sessions.open(ctx.target).then(async (c) => {
         try {
-          await c.query(`TRUNCATE ONLY ${qualified(t.schema, t.table)}`);
+          await c.query(`TRUNCATE ONLY ${t.name}`);
         } finally {
           await ctx.sessions.close(c);
         }

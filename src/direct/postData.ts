@@ -3,7 +3,6 @@
  * in parallel. pg_dump heads every entry with `-- Name: ...; Type: ...; Schema: ...`; that
  * header is what we split on, so statement bodies are never parsed.
  */
-import { qualified } from '../core/format';
 
 export interface PostDataEntry {
   type: string;
@@ -84,7 +83,7 @@ export function postDataKey(e: PostDataEntry): string {
 
 /** `"schema"."table"` as pg_dump --quote-all-identifiers writes it. */
 export function quotedAll(schema: string, table: string): string {
-  return qualified(schema, table);
+  return `"${schema.replace(/"/g, '""')}"."${table.replace(/"/g, '""')}"`;
 }
 
 const KEY_CONSTRAINT = new RegExp(`^ALTER TABLE ONLY (${IDENT}\\.${IDENT})\\n    ADD CONSTRAINT (${IDENT}) (PRIMARY KEY|UNIQUE) (\\([^;]*\\));$`);

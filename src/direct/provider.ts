@@ -16,7 +16,7 @@ import { defaultRootCertFor } from '../pg/azureHosts';
 import { connFromRef } from './connInfo';
 import { DirectMigrationRun, type EngineOptions } from './engine';
 import { appNameFor, terminateLeftovers } from './sessions';
-import { objectKeyOf, RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from './store';
+import { RecordStore, runnerAlive, targetKeyOf, type MigrationRecord } from './store';
 import { cancelOnline, cutoverOnline, statusOnline, watchOnline } from './online/control';
 import { effectiveMigration } from './runnerView';
 
@@ -198,7 +198,7 @@ export class DirectProvider implements MigrationProvider {
     }
     // The runner is gone (or did not answer): end its sessions on the target and record the cancel.
     const password = await this.opts.targetPassword?.(target);
-    await terminateLeftovers(connFromRef(target, password, 'target'), appNameFor(objectKeyOf(rec)));
+    await terminateLeftovers(connFromRef(target, password, 'target'), appNameFor(name));
     const latest = this.store.load(tk, name) ?? rec;
     if (isTerminal(latest.migration)) return;
     const m = latest.migration;

@@ -222,7 +222,7 @@ export async function applyDatabaseAcl(target: pg.Client, database: string, acl:
   const db = quoteIdent(database);
   const me = (await target.query('select current_user as me')).rows[0].me as string;
   if (acl.owner !== me && !unowned.includes(acl.owner)) await target.query(`ALTER DATABASE ${db} OWNER TO ${quoteIdent(acl.owner)}`);
-  if (acl.grants) await applyGrants(target, `DATABASE ${db}`, acl.grants, [null, acl.owner]);
+  if (acl.grants) await applyGrants(target, `DATABASE ${db}`, acl.grants, ['PUBLIC', acl.owner]);
 }
 
 function escapeRegExp(s: string): string {
@@ -237,7 +237,7 @@ function escapeRegExp(s: string): string {
 export function withoutOwners(sql: string, unowned: string[]): string {
   let out = sql;
   for (const r of unowned) {
-    const q = escapeRegExp(quoteIdent(r));
+    const q = escapeRegExp(`"${r.replace(/"/g, '""')}"`);
     out = out.replace(new RegExp(`^ALTER [^\\n]* OWNER TO ${q};$`, 'gm'), '').replace(new RegExp(`^ALTER DEFAULT PRIVILEGES FOR ROLE ${q} [^\\n]*;$`, 'gm'), '');
   }
   return out;

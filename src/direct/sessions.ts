@@ -5,27 +5,11 @@
 import type { ChildProcess } from 'node:child_process';
 import type pg from 'pg';
 import { forControl } from '../core/netTimeouts';
-import { connect as connectAny, type ConnInfo } from '../pg/connection';
+import { connect, type ConnInfo } from '../pg/connection';
 
-/**
- * Every session the engine opens resolves names in pg_catalog only: the SQL it sends
- * schema-qualifies user objects, so a function or operator a source or target user made in
- * a schema on the default search_path (public, "$user") can never run in its place.
- */
-export const PINNED_SEARCH_PATH = '-c search_path=pg_catalog';
-
-/** `connect` for the engine: the session's search_path pinned to pg_catalog. */
-export function connect(c: ConnInfo, extra: Parameters<typeof connectAny>[1] = {}): Promise<pg.Client> {
-  return connectAny(c, { options: PINNED_SEARCH_PATH, ...extra });
-}
-
-/**
- * The application_name every session of a migration carries (PostgreSQL keeps 63 bytes), from
- * its object key (store.ts objectKeyOf). A long key keeps its end, where the unique id is, so
- * cleaning up after one migration never ends another's sessions.
- */
-export function appNameFor(key: string): string {
-  return `pgflex:${key.length > 56 ? key.slice(-56) : key}`;
+/** The application_name every session of a migration carries (PostgreSQL keeps 63 bytes). */
+export function appNameFor(migration: string): string {
+  return `pgflex:${migration}`.slice(0, 63);
 }
 
 export class Sessions {

@@ -6,7 +6,6 @@
  * another process are files beside the record, owned here: `<name>.cancel`, which the running
  * process polls, and `<name>.cutover`, which the watcher of an online migration claims.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,32 +26,12 @@ export interface MigrationRecord {
   targetKey: string;
   spec: MigrationSpec;
   migration: Migration;
-  /**
-   * A random id made when the migration is created: its replication objects and sessions are
-   * named from it (objectKeyOf), so two migrations of the same name (into two targets, or
-   * differing in case) share nothing. Records written before it existed have none and keep
-   * their name-based objects, so cancel and cleanup still find them.
-   */
-  objectsId?: string;
-  /** Online: per database, the name its slot, publication, subscription and heartbeat row carry. */
-  replicationObjects?: Record<string, string>;
   /** The process running it, to tell a live migration from one whose process died. */
   pid?: number;
   hostname?: string;
   /** Tells the runner from a later process given the same pid (see liveness.ts). */
   startToken?: string;
   resume: Record<string, ResumeState>;
-}
-
-/** 8 characters of lower-case base32: 40 random bits, valid in any PostgreSQL object name. */
-export function newObjectsId(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  return [...randomBytes(8)].map((b) => alphabet[b & 31]).join('');
-}
-
-/** What a migration's replication objects and sessions are named from: its name and its id. */
-export function objectKeyOf(rec: { spec: { name: string }; objectsId?: string }): string {
-  return rec.objectsId ? `${rec.spec.name}_${rec.objectsId}` : rec.spec.name;
 }
 
 export function defaultStateDir(): string {
@@ -64,42 +43,19 @@ export function targetKeyOf(target: { host: string; port: number }): string {
   return `${target.host}_${target.port}`.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/**
- * Why `name` cannot name a record file, or undefined when it can. Every name that reaches a
- * path (a --name, a record's own name, a request file's) passes here first: a separator or
- * `..` would read or write outside the state folder, a control character hides in listings.
- */
-export function recordNameProblem(name: unknown): string | undefined {
-  if (typeof name !== 'string' || name === '') return 'A migration name is missing.';
-  const shown = JSON.stringify(name.slice(0, 80));
-  if (/[\u0000-\u001f\u007f]/.test(name)) return `The migration name ${shown} contains a control character; use letters, digits and hyphens.`;
-  if (/[/\\]/.test(name)) return `The migration name ${shown} contains a path separator; use letters, digits and hyphens.`;
-  if (name.startsWith('.')) return `The migration name ${shown} starts with a dot; use letters, digits and hyphens.`;
-  if (Buffer.byteLength(name) > 200) return `The migration name ${shown}… is too long for a file name.`;
-  return undefined;
-}
-
-export class RecordNameError extends Error {}
-
 export class RecordStore {
   constructor(readonly dir: string = defaultStateDir()) {}
 
   private file(targetKey: string, name: string, ext = 'json'): string {
-    const problem = recordNameProblem(name);
-    if (problem) throw new RecordNameError(problem);
     return path.join(this.dir, targetKey, `${name}.${ext}`);
   }
 
   load(targetKey: string, name: string): MigrationRecord | undefined {
-    const f = this.file(targetKey, name);
-    let rec: MigrationRecord;
     try {
-      rec = JSON.parse(readFileSync(f, 'utf8')) as MigrationRecord;
+      return JSON.parse(readFileSync(this.file(targetKey, name), 'utf8')) as MigrationRecord;
     } catch {
       return undefined;
     }
-    // A record whose own name could not have been written here is not one of ours.
-    return recordNameProblem(rec?.migration?.name) === undefined ? rec : undefined;
   }
 
   /**
@@ -132,7 +88,7 @@ export class RecordStore {
       return [];
     }
     return names
-      .filter((n) => n.endsWith('.json') && recordNameProblem(n.slice(0, -5)) === undefined)
+      .filter((n) => n.endsWith('.json'))
       .map((n) => this.load(targetKey, n.slice(0, -5)))
       .filter((r): r is MigrationRecord => r !== undefined);
   }
@@ -150,10 +106,9 @@ export class RecordStore {
 
   /** The databases a cancel request names ([] for all), or undefined when none is pending. */
   cancelRequest(targetKey: string, name: string): string[] | undefined {
-    const f = this.file(targetKey, name, 'cancel');
     let text: string;
     try {
-      text = readFileSync(f, 'utf8');
+      text = readFileSync(this.file(targetKey, name, 'cancel'), 'utf8');
     } catch {
       return undefined;
     }

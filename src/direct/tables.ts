@@ -4,7 +4,7 @@
  * how it splits into ranges.
  */
 import type pg from 'pg';
-import { qualified, quoteIdent, quoteLiteral, readableName } from '../core/format';
+import { qualified, quoteIdent, quoteLiteral } from '../core/format';
 
 export interface TablePlan {
   oid: number;
@@ -87,7 +87,7 @@ export async function listTables(client: pg.Client, sourceMajor: number, exclude
       oid: r.oid as number,
       schema: r.schema as string,
       table: r.table as string,
-      name: readableName(r.schema as string, r.table as string),
+      name: qualified(r.schema as string, r.table as string),
       bytes: Number(r.bytes),
       columns: mine.filter((c) => !c.generated).map((c) => c.name as string),
       format: textReason ? 'text' : 'binary',

@@ -9,4 +9,3 @@ export { withClient } from '../pg/connection';
 export { DirectProvider } from '../direct/provider';
 export { findLeftovers, findSlots, removeLeftovers } from '../direct/online/leftovers';
 export { RecordStore, targetKeyOf } from '../direct/store';
-export { recordObjectNames } from '../direct/online/names';

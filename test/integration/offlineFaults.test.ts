@@ -43,7 +43,7 @@ describe('direct offline migration faults, cancel and resume (real servers)', fu
       else process.env.PGFLEX_RETRY = retry;
     });
     await until('the small tables done', () => tableState(run.migration, db, 'public.small_a') === 'Completed');
-    const copying = `SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pgflex:${name}\_%' AND state = 'active' AND query LIKE 'COPY%big%TO STDOUT%'`;
+    const copying = `SELECT pid FROM pg_stat_activity WHERE application_name = 'pgflex:${name}' AND state = 'active' AND query LIKE 'COPY%big%TO STDOUT%'`;
     await until('the source sending the big table', async () => (await source.psql('postgres', copying)).trim() !== '');
     await source.psql('postgres', `SELECT pg_terminate_backend(pid) FROM (${copying}) x`);
     const m = await run.done;

@@ -2,19 +2,13 @@ import assert from 'node:assert/strict';
 import type { Migration } from '../../src/core/model';
 import { DirectMigrationRun } from '../../src/direct/engine';
 import { performCancel, watchOnline } from '../../src/direct/online/control';
-import { findLeftovers as findAll } from '../../src/direct/online/leftovers';
-import { migrationPrefix } from '../../src/direct/online/names';
+import { findLeftovers } from '../../src/direct/online/leftovers';
 import { targetKeyOf } from '../../src/direct/store';
 import { dataOf, schemaOf } from '../harness/compare';
 import { specFor, tempStore } from '../harness/migrationSpec';
 import type { TestServer } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 import { client, SCHEMA, Writer } from './onlineFixture';
-
-/** pgflex objects of the migrations named `name` (names in these tests are unique to the run). */
-async function findLeftovers(servers: Parameters<typeof findAll>[0], name: string) {
-  return (await findAll(servers)).filter((l) => l.name.startsWith(migrationPrefix(name)));
-}
 
 const EXTRA = `
 CREATE TABLE t_extra (id int PRIMARY KEY, a text, b int, c text);

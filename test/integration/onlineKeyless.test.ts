@@ -23,8 +23,8 @@ describe('direct online migration refuses tables without a key (real servers)', 
     const m = await run.done;
     assert.equal(m.currentStatus?.state, 'Failed');
     const error = m.currentStatus?.error ?? '';
-    assert.match(error, /"public"\."Event Log"/);
-    assert.match(error, /ALTER TABLE "public"\."Event Log" REPLICA IDENTITY FULL;/);
+    assert.match(error, /public\."Event Log"/);
+    assert.match(error, /ALTER TABLE public\."Event Log" REPLICA IDENTITY FULL;/);
     assert.doesNotMatch(error, /full_ri|keyed/);
     assert.deepEqual(await replicationObjects(source, db, migrationPrefix(name)), []);
     // The source application is unharmed: writes on the keyless table still work.

@@ -3,7 +3,7 @@ import { cutoverDatabase } from '../../src/direct/online/cutover';
 import { findLeftovers, removeLeftovers } from '../../src/direct/online/leftovers';
 import { LatencyMonitor, measureOnce } from '../../src/direct/online/latency';
 import { migrationPrefix } from '../../src/direct/online/names';
-import { nameOf, prepareSource, startSubscription, type OnlineDb } from '../../src/direct/online/replicationObjects';
+import { prepareSource, startSubscription, type OnlineDb } from '../../src/direct/online/replicationObjects';
 import { available, type PgVersion } from '../harness/postgres';
 import { sharedServer, uniqueDb } from '../harness/servers';
 import { copySnapshot, createDbs, dumpTables, replicationObjects, sequenceValue, Writer } from './onlineFixture';
@@ -65,7 +65,7 @@ describe('online replication primitives (slot with snapshot, subscription, laten
       const prefix = migrationPrefix(migration);
       assert.deepEqual(await replicationObjects(source, dbName, prefix), []);
       assert.deepEqual(await replicationObjects(target, dbName, prefix), []);
-      assert.deepEqual(await findLeftovers({ source: db.source, target: db.target }, [nameOf(db)]), []);
+      assert.deepEqual(await findLeftovers({ source: db.source, target: db.target }, migration), []);
     });
   }
 
@@ -81,13 +81,13 @@ describe('online replication primitives (slot with snapshot, subscription, laten
     await prepared.slot.release();
     await startSubscription(db, prepared.sourceMajor);
     // A crash here would leave everything behind: the scan must find each object.
-    const found = await findLeftovers({ source: db.source, target: db.target }, [nameOf(db)]);
+    const found = await findLeftovers({ source: db.source, target: db.target }, migration);
     const kinds = found.map((l) => `${l.server}:${l.kind}`).sort();
     assert.deepEqual(kinds, ['source:heartbeat', 'source:publication', 'source:slot', 'target:heartbeat', 'target:subscription']);
     assert.ok(found.find((l) => l.kind === 'slot')?.retainedWalBytes !== undefined);
     const { problems } = await removeLeftovers({ source: db.source, target: db.target }, found);
     assert.deepEqual(problems, []);
-    assert.deepEqual(await findLeftovers({ source: db.source, target: db.target }, [nameOf(db)]), []);
+    assert.deepEqual(await findLeftovers({ source: db.source, target: db.target }, migration), []);
     assert.deepEqual(await replicationObjects(source, dbName, migrationPrefix(migration)), []);
   });
 });

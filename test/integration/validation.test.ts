@@ -78,11 +78,11 @@ describe('validation against real servers', function () {
     const d = await validateDirect(input(s, t, [db], { mode: 'Online' }));
     const r = find(d, 'ReplicaIdentityValidation', db);
     assert.equal(r.state, 'Failed');
-    assert.deepEqual(r.objects, ['"public"."Event Log"']);
-    assert.match(r.correctiveAction!, /ALTER TABLE "public"\."Event Log" REPLICA IDENTITY FULL;/);
+    assert.deepEqual(r.objects, ['public."Event Log"']);
+    assert.match(r.correctiveAction!, /ALTER TABLE public\."Event Log" REPLICA IDENTITY FULL;/);
     const u = find(d, 'UnloggedTablesValidation', db);
     assert.equal(u.state, 'Warning');
-    assert.deepEqual(u.objects, ['"public"."scratch"']);
+    assert.deepEqual(u.objects, ['public.scratch']);
     const lo = find(d, 'LargeObjectsValidation', db);
     assert.equal(lo.state, 'Warning');
     assert.match(lo.messages![0].message, /2 large objects/);
@@ -149,7 +149,7 @@ describe('validation against real servers', function () {
     const sp = find(d, 'SourcePrivilegesValidation');
     assert.equal(sp.state, 'Failed');
     assert.ok(sp.objects!.includes(`${db}: hr.salaries`), JSON.stringify(sp.objects));
-    assert.ok(sp.objects!.includes(`${db}: "public"."items"`));
+    assert.ok(sp.objects!.includes(`${db}: public.items`));
     assert.match(sp.correctiveAction!, new RegExp(`GRANT SELECT ON ALL TABLES IN SCHEMA hr TO ${role};`));
     assert.match(sp.correctiveAction!, new RegExp(`ALTER ROLE ${role} WITH REPLICATION;`));
     const tp = find(d, 'TargetPrivilegesValidation');

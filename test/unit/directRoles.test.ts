@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { withoutOwners } from '../../src/direct/roles';
 import { dumpArgs } from '../../src/direct/pgTools';
-import { droppedGrantsWarning, keepGrantsFor, rolesOfGrant } from '../../src/direct/grants';
 
 describe('direct engine: roles in the pg_dump scripts', () => {
   const dump = [
@@ -32,29 +31,10 @@ describe('direct engine: roles in the pg_dump scripts', () => {
     assert.equal(withoutOwners(dump, []), dump);
   });
 
-
-  it('pg_dump keeps owners only when roles are migrated; grants always (issue 16)', () => {
+  it('pg_dump keeps owners and grants only when roles are migrated', () => {
     assert.ok(dumpArgs({ section: 'pre-data' }).includes('--no-owner'));
-    assert.ok(!dumpArgs({ section: 'post-data' }).includes('--no-privileges'));
+    assert.ok(dumpArgs({ section: 'post-data' }).includes('--no-privileges'));
     const keep = dumpArgs({ section: 'pre-data', keepOwners: true });
     assert.ok(!keep.includes('--no-owner') && !keep.includes('--no-privileges'));
-  });
-});
-
-describe('grants without migrated roles (issue 16)', () => {
-  const roles = new Set(['reader', 'we"ird', 'PUBLIC']);
-  it('names the roles a grant line names, PUBLIC excepted', () => {
-    assert.deepEqual(rolesOfGrant('REVOKE ALL ON FUNCTION "app"."total"() FROM PUBLIC;'), []);
-    assert.deepEqual(rolesOfGrant('GRANT SELECT("id") ON TABLE "app"."to" TO "reader" WITH GRANT OPTION;'), ['reader']);
-    assert.deepEqual(rolesOfGrant('ALTER DEFAULT PRIVILEGES FOR ROLE "owner" IN SCHEMA "app" GRANT SELECT ON TABLES TO "we""ird";'), ['owner', 'we"ird']);
-    assert.deepEqual(rolesOfGrant('GRANT ALL ON SCHEMA "public" TO "PUBLIC" GRANTED BY "boss";'), ['PUBLIC', 'boss']);
-  });
-  it('keeps grants to PUBLIC and to roles the target has, and returns the others', () => {
-    const dump = ['CREATE TABLE "a"."t" (x int);', 'REVOKE ALL ON FUNCTION "app"."f"() FROM PUBLIC;', 'GRANT SELECT ON TABLE "a"."t" TO "reader";', 'GRANT SELECT ON TABLE "a"."t" TO "gone";', 'GRANT USAGE ON SCHEMA "a" TO "PUBLIC";'].join('\n');
-    const r = keepGrantsFor(dump, roles);
-    assert.deepEqual(r.dropped, ['GRANT SELECT ON TABLE "a"."t" TO "gone";']);
-    assert.doesNotMatch(r.sql, /gone/);
-    assert.match(r.sql, /FROM PUBLIC;\nGRANT SELECT ON TABLE "a"."t" TO "reader";/);
-    assert.match(droppedGrantsWarning('app', r.dropped), /Database "app": 1 grant\(s\) name roles that do not exist on the target/);
   });
 });

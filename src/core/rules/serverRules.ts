@@ -376,12 +376,12 @@ export function rolesRule(f: ValidationFacts): ValidationSummaryItem {
     });
   }
   if (f.engine !== 'azure' && names.length) {
-    // pg_dump --no-owner: the direct engine carries no ownership, and only the grants to PUBLIC and to roles that exist on the target.
-    messages.push(warn(`The direct engine copies no ownership or GRANTs to roles missing on the target: every object arrives owned by "${targetUser}", and grants to PUBLIC and to roles the target has are kept. On the source, ${listSome(names.map(describe), 5)}.`));
+    // pg_dump --no-owner --no-privileges: the direct engine never carries ownership or grants.
+    messages.push(warn(`The direct engine copies no ownership or GRANTs: every object arrives owned by "${targetUser}". On the source, ${listSome(names.map(describe), 5)}.`));
     if (missing.length) messages.push(warn(`Missing on the target: ${listSome(missing)}.`));
     return item(RULE.roles, messages, {
       objects: names,
-      correctiveAction: `${create ? `${create} ` : ''}After the migration, re-apply ownership and grants on the target: pg_dump --schema-only of each source database, filtered to its ALTER … OWNER TO lines and the GRANT and REVOKE lines the migration's warnings name, is the script to run there.`,
+      correctiveAction: `${create ? `${create} ` : ''}After the migration, re-apply ownership and grants on the target: pg_dump --schema-only of each source database, filtered to its ALTER … OWNER TO, GRANT and REVOKE lines, is the script to run there.`,
     });
   }
   if (f.engine === 'azure' && f.migrateRoles && f.source.ok && (!isAzureSingleServer(f.source.value) || majorOf(f.source.value.versionNum) >= 16)) {

@@ -8,7 +8,7 @@
 import type { DatabaseMigrationState, Migration } from '../../core/model';
 import type { Secrets } from '../../core/provider';
 import { connFromRef } from '../connInfo';
-import { objectKeyOf, runnerAlive, type MigrationRecord, type RecordStore } from '../store';
+import { runnerAlive, type MigrationRecord, type RecordStore } from '../store';
 import { currentRunner } from '../liveness';
 import { CutoverError, cutoverDatabase } from './cutover';
 import { DdlFollower, type DdlReport } from './ddlFollower';
@@ -17,7 +17,6 @@ import { findLeftovers, describeLeftover, type Leftover } from './leftovers';
 import { cleanupCommand } from '../../core/leftovers';
 import { redactedUrl } from '../../pg/connection';
 import { targetArgs } from '../runnerView';
-import { recordObjectNames } from './names';
 import { removeReplication, type OnlineDb } from './replicationObjects';
 
 export type CutoverMode = 'auto' | 'wait';
@@ -47,9 +46,8 @@ function dbsOf(rec: MigrationRecord, secrets: Secrets, only?: string[]): OnlineD
   const target = connFromRef(rec.spec.target, secrets.targetPassword, 'target');
   return rec.spec.databases
     .filter((d) => !only || only.includes(d))
-    .map((database) => ({ migration: objectKeyOf(rec), database, source, target, replicateDdl: rec.spec.replicateDdl }));
+    .map((database) => ({ migration: rec.spec.name, database, source, target, replicateDdl: rec.spec.replicateDdl }));
 }
-
 
 function details(m: Migration): Record<string, DatabaseMigrationState> {
   return (((m.currentStatus ??= {}).currentSubStateDetails ??= {}).dbDetails ??= {});
@@ -402,7 +400,7 @@ export async function statusOnline(ref: OnlineRef, view?: Migration): Promise<Mi
     let left: Leftover[] = [];
     let unread = '';
     try {
-      left = await findLeftovers({ source, target }, recordObjectNames(rec));
+      left = await findLeftovers({ source, target }, rec.spec.name);
     } catch (e) {
       unread = ` Whether it left replication objects could not be checked: ${e instanceof Error ? e.message : String(e)}`;
     }

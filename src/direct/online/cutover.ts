@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { qualified, readableName } from '../../core/format';
+import { qualified } from '../../core/format';
 import type { Verification } from '../../core/model';
-import { connect } from '../sessions';
+import { connect } from '../../pg/connection';
 import { applyDatabaseSettings, readDatabaseSettings } from '../dbSettings';
 import { syncCreatedTables } from './ddlFollower';
 import { beat, readHeartbeat } from './heartbeat';
@@ -117,11 +117,12 @@ export async function compareRowCounts(source: pg.Client, target: pg.Client, ski
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
      ORDER BY 1, 2`);
   const mismatches: Verification['mismatches'] = [];
-  const rows = (list.rows as { nspname: string; relname: string }[]).filter((r) => !skip.has(readableName(r.nspname, r.relname)));
+  const rows = (list.rows as { nspname: string; relname: string }[]).filter((r) => !skip.has(qualified(r.nspname, r.relname)));
   for (const row of rows) {
-    const sql = `SELECT count(*)::bigint AS n FROM ONLY ${qualified(row.nspname, row.relname)}`;
+    const t = qualified(row.nspname, row.relname);
+    const sql = `SELECT count(*)::bigint AS n FROM ONLY ${t}`;
     const [s, d] = await Promise.all([source.query(sql), target.query(sql).catch(() => ({ rows: [{ n: 'missing' }] }))]);
-    if (String(s.rows[0].n) !== String(d.rows[0].n)) mismatches.push({ table: readableName(row.nspname, row.relname), source: String(s.rows[0].n), target: String(d.rows[0].n) });
+    if (String(s.rows[0].n) !== String(d.rows[0].n)) mismatches.push({ table: t, source: String(s.rows[0].n), target: String(d.rows[0].n) });
   }
   return { mode: 'counts', state: mismatches.length ? 'Failed' : 'Succeeded', tablesChecked: rows.length, mismatches };
 }

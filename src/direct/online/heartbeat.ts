@@ -18,75 +18,19 @@ const COLUMNS = `name text PRIMARY KEY, migration text NOT NULL, database text N
   seq bigint NOT NULL, beat_at timestamptz NOT NULL, started_at timestamptz NOT NULL DEFAULT now(),
   base_changes bigint NOT NULL DEFAULT 0`;
 
-/** The comment pgflex gives its schema: what marks it as pgflex's own. */
-export const HEARTBEAT_MARK = 'pgflex heartbeat schema';
-
-/**
- * The heartbeat schema and table as pgflex left them, or a refusal. The migration's user (often
- * a superuser) updates the table every few hundred milliseconds: a trigger or rule on it, or an
- * owner who could add one later, would run their code with that user's rights. So an existing
- * schema must carry pgflex's mark, both must be owned by the migration's user or a superuser,
- * and the table may have no trigger and no rule.
- */
-async function checkExisting(client: pg.Client, side: 'source' | 'target'): Promise<boolean> {
-  const r = await client.query(
-    `SELECT current_database() AS db, obj_description(n.oid, 'pg_namespace') AS note,
-            (n.nspowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE oid = n.nspowner)) AS schema_trusted,
-            c.oid IS NOT NULL AS has_table, c.relkind::text AS kind,
-            (c.relowner = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user) OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE oid = c.relowner)) AS table_trusted,
-            (SELECT count(*)::int FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal) AS triggers,
-            (SELECT count(*)::int FROM pg_catalog.pg_rewrite w WHERE w.ev_class = c.oid) AS rules
-       FROM pg_catalog.pg_namespace n LEFT JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = 'heartbeat'
-      WHERE n.nspname = $1`,
-    [HEARTBEAT_SCHEMA],
-  );
-  const row = r.rows[0] as { db: string; note: string | null; schema_trusted: boolean; has_table: boolean; kind: string | null; table_trusted: boolean; triggers: number; rules: number } | undefined;
-  if (!row) return false;
-  const why = !row.note?.startsWith(HEARTBEAT_MARK)
-    ? 'pgflex did not make it'
-    : !row.schema_trusted
-      ? 'it belongs to another user than the migration\'s'
-      : row.has_table && row.kind !== 'r'
-        ? `${HEARTBEAT_TABLE} is not a plain table`
-        : row.has_table && !row.table_trusted
-          ? `${HEARTBEAT_TABLE} belongs to another user than the migration's`
-          : row.triggers > 0 || row.rules > 0
-            ? `${HEARTBEAT_TABLE} has ${row.triggers} trigger(s) and ${row.rules} rule(s)`
-            : undefined;
-  if (why) {
-    throw Object.assign(
-      new Error(
-        `The ${side} database "${row.db}" already has a schema "${HEARTBEAT_SCHEMA}" and ${why}: pgflex writes its heartbeat there every few hundred milliseconds as the migration's user, so code placed there would run with that user's rights. ` +
-          `Check what it holds, drop or rename it on the ${side} (DROP SCHEMA ${HEARTBEAT_SCHEMA} CASCADE), then start again. No replication object was created.`,
-      ),
-      { kind: 'heartbeat-refused' },
-    );
-  }
-  return row.has_table;
-}
-
-async function ensureTable(client: pg.Client, side: 'source' | 'target'): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    if (await checkExisting(client, side)) return;
-    try {
-      const schema = await client.query(`SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1`, [HEARTBEAT_SCHEMA]);
-      if (schema.rowCount === 0) {
-        await client.query(`CREATE SCHEMA ${HEARTBEAT_SCHEMA}`);
-        await client.query(`COMMENT ON SCHEMA ${HEARTBEAT_SCHEMA} IS '${HEARTBEAT_MARK}'`);
-      }
-      await client.query(`CREATE TABLE ${HEARTBEAT_TABLE} (${COLUMNS})`);
-      return;
-    } catch (e) {
-      // Two migrations starting at once race on the creation; the loser checks what the winner made.
-      const code = (e as { code?: string }).code;
-      if (attempt > 2 || (code !== '23505' && code !== '42P07' && code !== '42P06')) throw e;
-    }
+async function ensureTable(client: pg.Client): Promise<void> {
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${HEARTBEAT_SCHEMA}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${HEARTBEAT_TABLE} (${COLUMNS})`);
+  } catch (e) {
+    // Two migrations starting at once race on IF NOT EXISTS; the loser finds the table there.
+    if ((e as { code?: string }).code !== '23505' && (e as { code?: string }).code !== '42P07' && (e as { code?: string }).code !== '42P06') throw e;
   }
 }
 
 /** Source side: the table and this migration's row, with the change counter at the start. */
 export async function createSourceHeartbeat(client: pg.Client, name: string, migration: string, database: string, baseChanges: number): Promise<void> {
-  await ensureTable(client, 'source');
+  await ensureTable(client);
   await client.query(
     `INSERT INTO ${HEARTBEAT_TABLE} (name, migration, database, seq, beat_at, base_changes)
      VALUES ($1, $2, $3, 0, clock_timestamp(), $4)
@@ -100,7 +44,7 @@ export async function createSourceHeartbeat(client: pg.Client, name: string, mig
  * own counter baseline, and this migration's row as the snapshot saw it.
  */
 export async function createTargetHeartbeat(client: pg.Client, name: string, migration: string, database: string, base: CdcTotals): Promise<void> {
-  await ensureTable(client, 'target');
+  await ensureTable(client);
   for (const col of ['t_base_ins', 't_base_upd', 't_base_del']) {
     await client.query(`ALTER TABLE ${HEARTBEAT_TABLE} ADD COLUMN IF NOT EXISTS ${col} bigint NOT NULL DEFAULT 0`);
   }

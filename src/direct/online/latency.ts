@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { CutoverCopies, LatencyCause } from '../../core/model';
-import { connect } from '../sessions';
+import { connect } from '../../pg/connection';
 import { cutoverCopies, diagnoseSource, diagnoseTarget } from './latencyCauses';
 import { HEARTBEAT_SCHEMA } from './names';
 import { forControl } from '../../core/netTimeouts';

@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import type { ReplicationLeftover } from '../../core/model';
 import { describeLeftover } from '../../core/leftovers';
-import { withDatabase, type ConnInfo } from '../../pg/connection';
-import { connect } from '../sessions';
+import { connect, withDatabase, type ConnInfo } from '../../pg/connection';
 import { dropDdlObjects } from './ddlCapture';
 import { dropHeartbeat, HEARTBEAT_TABLE } from './heartbeat';
-import { isPgflexObject } from './names';
+import { belongsTo, isPgflexObject } from './names';
 import { dropSlot } from './replicationObjects';
 import { dropPublication } from './publication';
 import { dropSubscription } from './subscription';
@@ -91,9 +90,8 @@ export async function findSlots(server: ConnInfo): Promise<Leftover[]> {
  * given). A slot nobody consumes keeps WAL on the source forever, so callers show this list
  * and offer `removeLeftovers` rather than stay silent.
  */
-export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnInfo }, names?: string[]): Promise<Leftover[]> {
-  const migration = names && new Set(names);
-  const mine = (n: string) => isPgflexObject(n) && (migration === undefined || migration.has(n));
+export async function findLeftovers(servers: { source?: ConnInfo; target?: ConnInfo }, migration?: string): Promise<Leftover[]> {
+  const mine = (n: string) => isPgflexObject(n) && (migration === undefined || belongsTo(n, migration));
   const out: Leftover[] = [];
   if (servers.source) {
     const s = servers.source;

@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { objectKeyOf, type MigrationRecord } from '../store';
 
 /**
  * Names of the replication objects one online migration creates for one database. Slot,
- * publication, subscription and heartbeat row share one name, `pgflex_<migration>_<id>_<db>`
- * (from the record's object key, store.ts objectKeyOf), so anything left on a server can be
- * traced back to the migration that made it, and two migrations of one name never share one.
+ * publication, subscription and heartbeat table share one name, `pgflex_<migration>_<db>`, so
+ * that anything left on a server can be traced back to the migration that made it.
  * Replication slot names allow only lower-case letters, digits and underscores, at most 63.
  */
 export const OBJECT_PREFIX = 'pgflex_';
@@ -39,7 +37,8 @@ export function isPgflexObject(name: string): boolean {
   return name.startsWith(OBJECT_PREFIX);
 }
 
-/** The exact names of a record's replication objects: the ones it lists, else the ones its key gives. */
-export function recordObjectNames(rec: Pick<MigrationRecord, 'spec' | 'objectsId' | 'replicationObjects'>): string[] {
-  return rec.spec.databases.map((db) => rec.replicationObjects?.[db] ?? replicationName(objectKeyOf(rec), db));
+/** Whether a replication object's name was made by `replicationName(migration, ...)`. */
+export function belongsTo(name: string, migration: string): boolean {
+  const prefix = migrationPrefix(migration);
+  return name.startsWith(prefix.length + 9 > 63 ? prefix.slice(0, 63 - 9) : prefix);
 }

@@ -11,8 +11,8 @@ import type { Sessions } from '../sessions';
 import { openInSnapshot, type ExportedSnapshot } from '../snapshot';
 import { nameOf, prepareSource, removeReplication, sourceConn, startSubscription, type OnlineDb } from './replicationObjects';
 
-export function onlineMode({ spec, key, sessions, source, target }: ModeRun): ModeStrategy {
-  const dbOf = (db: string) => ({ ...onlineDb(key, db, source, target, spec.allowWeakerReplicationTls), replicateDdl: spec.replicateDdl });
+export function onlineMode({ spec, sessions, source, target }: ModeRun): ModeStrategy {
+  const dbOf = (db: string) => ({ ...onlineDb(spec.name, db, source, target, spec.allowWeakerReplicationTls), replicateDdl: spec.replicateDdl });
   return {
     endState: 'WaitingForUserAction',
     prepare: resetForOnline,

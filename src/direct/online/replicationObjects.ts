@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { isCertificateRefusal, planReplicationTls, WEAKER_FLAG, weakerPlan } from '../../core/replicationTls';
-import { resolvePassword, withDatabase, type ConnInfo } from '../../pg/connection';
-import { appNameFor, connect } from '../sessions';
+import { connect, resolvePassword, withDatabase, type ConnInfo } from '../../pg/connection';
 import { canCaptureDdl, dropDdlObjects, installDdlCapture } from './ddlCapture';
 import { installDdlApply } from './ddlApply';
 import { createSourceHeartbeat, createTargetHeartbeat, dropHeartbeat, tupleTotals } from './heartbeat';
@@ -12,7 +11,6 @@ import { binaryTransferSafe, createSubscription, dropSubscription } from './subs
 
 /** One database of one online migration: where its replication objects live. */
 export interface OnlineDb {
-  /** The migration's object key (store.ts objectKeyOf): its name and unique id. */
   migration: string;
   database: string;
   /** Source server; the database is replaced by `database`. */
@@ -33,16 +31,16 @@ export function nameOf(db: OnlineDb): string {
  * Sessions that set replication up carry the migration's application_name, so the engine's
  * cleanup ends them on failure; the monitor's sessions carry another, so they outlive the copy.
  */
-export function sourceConn(db: OnlineDb, app = appNameFor(db.migration)): ConnInfo {
+export function sourceConn(db: OnlineDb, app = `pgflex:${db.migration}`): ConnInfo {
   return withDatabase({ ...db.source, role: db.source.role ?? 'source', applicationName: app.slice(0, 63) }, db.database);
 }
 
-export function targetConn(db: OnlineDb, app = appNameFor(db.migration)): ConnInfo {
+export function targetConn(db: OnlineDb, app = `pgflex:${db.migration}`): ConnInfo {
   return withDatabase({ ...db.target, role: db.target.role ?? 'target', applicationName: app.slice(0, 63) }, db.database);
 }
 
 export function monitorApp(db: OnlineDb): string {
-  return `pgflex-online:${db.migration.length > 49 ? db.migration.slice(-49) : db.migration}`;
+  return `pgflex-online:${db.migration}`;
 }
 
 export interface PreparedSource {

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { explainPgError, type ConnInfo } from '../../pg/connection';
-import { connect } from '../sessions';
+import { connect, explainPgError, type ConnInfo } from '../../pg/connection';
 
 /**
  * A logical replication slot created over a replication connection with an exported

@@ -2,14 +2,13 @@
  * The tenants of the signed-in account, straight from ARM (one paged GET; the SDK package
  * for it is not worth its weight). Subscriptions and servers come from src/azure. No 'vscode' here.
  */
-import { sameHostLink } from '../../azure/nextLink';
 import type { AzureTenant } from '../model/azureTypes';
 
 export const ARM_ENDPOINT = 'https://management.azure.com';
 
 export type FetchLike = (url: string, init: { headers: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
-async function getAll<T>(url: string, token: string, f: FetchLike, endpoint: string): Promise<T[]> {
+async function getAll<T>(url: string, token: string, f: FetchLike): Promise<T[]> {
   const out: T[] = [];
   let next: string | undefined = url;
   while (next) {
@@ -23,12 +22,12 @@ async function getAll<T>(url: string, token: string, f: FetchLike, endpoint: str
     }
     const page = (await res.json()) as { value?: T[]; nextLink?: string };
     out.push(...(page.value ?? []));
-    next = page.nextLink ? sameHostLink(endpoint, page.nextLink) : undefined;
+    next = page.nextLink;
   }
   return out;
 }
 
 export async function listTenants(token: string, f: FetchLike = fetch as unknown as FetchLike, endpoint: string = ARM_ENDPOINT): Promise<AzureTenant[]> {
-  const raw = await getAll<{ tenantId: string; displayName?: string }>(`${endpoint}/tenants?api-version=2022-12-01`, token, f, endpoint);
+  const raw = await getAll<{ tenantId: string; displayName?: string }>(`${endpoint}/tenants?api-version=2022-12-01`, token, f);
   return raw.map((t) => ({ tenantId: t.tenantId, displayName: t.displayName }));
 }

@@ -14,9 +14,8 @@ import { required, UserCancelledError } from './registerCommand';
 interface Plan {
   servers: { source?: ConnInfo; target?: ConnInfo };
   where: string;
-  /** Only one migration's objects: its name, and the exact names of its objects. */
+  /** Only one migration's objects. */
   migration?: string;
-  names?: string[];
   /** Only the objects of one slot's name (its publication and heartbeat row share it). */
   only?: string;
 }
@@ -35,7 +34,7 @@ async function planFor(ctx: PgflexContext, arg: unknown): Promise<Plan> {
   if (node?.kind === 'connection') return connectionPlan(ctx, node.connection);
   if (node?.kind === 'leftover') return connectionPlan(ctx, (node as NodeOf<'leftover'>).connection, node.leftover.name);
   if (node?.kind === 'migrationLeftovers') {
-    const { RecordStore, targetKeyOf, recordObjectNames } = lazy();
+    const { RecordStore, targetKeyOf } = lazy();
     const rec = new RecordStore().load(targetKeyOf(node.target), node.name);
     if (!rec) throw new Error(`No local record of migration "${node.name}" names its source; use Clean Up Replication Leftovers… on the source connection instead.`);
     const { source, target } = rec.spec;
@@ -43,7 +42,6 @@ async function planFor(ctx: PgflexContext, arg: unknown): Promise<Plan> {
       servers: { source: await server(ctx, source, 'source'), target: await server(ctx, target, 'target') },
       where: `${source.host}:${source.port} and ${target.host}:${target.port}`,
       migration: node.name,
-      names: recordObjectNames(rec),
     };
   }
   const conns = ctx.connections.list();
@@ -61,7 +59,7 @@ export async function cleanupLeftovers(ctx: PgflexContext, arg: unknown): Promis
   const { findLeftovers, removeLeftovers } = lazy();
   const found: ReplicationLeftover[] = (await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Looking for pgflex replication objects on ${plan.where}…` },
-    () => findLeftovers(plan.servers, plan.names),
+    () => findLeftovers(plan.servers, plan.migration),
   )).filter((l) => plan.only === undefined || l.name === plan.only);
   if (!found.length) {
     const none = `No pgflex replication objects${plan.migration ? ` of ${plan.migration}` : ''} on ${plan.where}.`;

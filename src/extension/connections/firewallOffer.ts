@@ -3,7 +3,6 @@
  * offer a firewall rule for the address it refused, then connect again. No 'vscode' here:
  * the prompt and the ARM call come in as functions, so the flow is testable.
  */
-import { firewallAddressProblem } from '../../azure/publicAddress';
 import type { ServerRef } from '../../core/provider';
 import type { TestResult } from './pgTester';
 
@@ -41,11 +40,6 @@ export async function testWithFirewallOffer(ref: ServerRef, test: () => Promise<
       deps.log(`Could not find this machine's public address for a firewall rule on ${server.name}: ${e instanceof Error ? e.message : String(e)}`);
       return first;
     }
-  }
-  const problem = firewallAddressProblem(address);
-  if (problem) {
-    deps.log(`No firewall rule offered on ${server.name}: ${problem}`);
-    return { ...first, message: `${first.message} ${problem}` };
   }
   const action = `Add a firewall rule for ${address}`;
   if (!(await deps.ask(`${first.message} Add a firewall rule on ${server.name} that allows ${address} (this machine)?`, action))) return first;

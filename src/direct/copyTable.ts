@@ -143,13 +143,11 @@ export async function copyChunk(ends: PipeEnds, t: TablePlan, chunk: Chunk, o: C
     out.once('error', () => (side ??= 'source'));
     inp.once('error', () => (side ??= 'target'));
     watchdog = stallWatchdog(out, inp, stallMs);
-    if (o.throttle) await pipeline(out, o.throttle, inp);
-    else await pipeline(out, inp);
-    clearInterval(watchdog);
     const piped = o.throttle ? pipeline(out, o.throttle, inp) : pipeline(out, inp);
     // Listened to once the pipe is attached: a 'data' listener alone would start the flow.
     if (o.onBytes) out.on('data', (b: Buffer) => o.onBytes!(b.length));
     await piped;
+    clearInterval(watchdog);
     side = 'source';
     await answered(src, out.done, stallMs); // the source's row count arrives after its last row
     side = 'target';
